@@ -1,0 +1,44 @@
+// What the rest of the gateway needs from the MCP side: list the tools, call one for a caller, close.
+// The warm pool (pool.ts) implements it; tests may implement it in memory.
+import type { CallerMeta, ToolErrorCode } from '@leadlovers/tools';
+
+export interface ToolInfo {
+  name: string;
+  title?: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+}
+
+export interface ToolCallRequest {
+  name: string;
+  arguments: Record<string, unknown>;
+  caller: CallerMeta;
+  /** Overrides the runner's default per-call timeout. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A tool that ran and answered: either its structured result, or the error the tool itself reported. */
+export type ToolCallResult =
+  | { ok: true; data: unknown; text?: string }
+  | { ok: false; code: ToolErrorCode; message: string; field?: string };
+
+export interface PoolStats {
+  workers: number;
+  readyWorkers: number;
+  inFlight: number;
+  queued: number;
+  childRestarts: number;
+}
+
+/**
+ * Runs MCP tool calls. Failures of the machinery (not of the tool) are thrown as GatewayError with code
+ * BUSY (queue full), TIMEOUT (per-call timeout), or TOOL_UNAVAILABLE (child died / not ready).
+ */
+export interface ToolRunner {
+  listTools(): Promise<ToolInfo[]>;
+  callTool(request: ToolCallRequest): Promise<ToolCallResult>;
+  stats(): PoolStats;
+  close(): Promise<void>;
+}

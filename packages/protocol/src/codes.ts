@@ -1,0 +1,33 @@
+// Stable, machine-readable error codes sent to clients. This is the whole documented set: anything else a
+// server throws is normalised to INTERNAL before it reaches the wire.
+export const ERROR_CODES = [
+  // connect_error data.code
+  'TOKEN_MISSING',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'ORIGIN_FORBIDDEN',
+  // prompt-response / ack / error event
+  'INVALID_PAYLOAD',
+  'PAYLOAD_TOO_LARGE',
+  'UNKNOWN_EVENT',
+  'UNKNOWN_TOOL',
+  'INVALID_ARGUMENTS',
+  'NEEDS_INPUT',
+  'UNKNOWN_INTENT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'BUSY',
+  'TIMEOUT',
+  'TOOL_FAILED',
+  'TOOL_UNAVAILABLE',
+  'DUPLICATE_IN_FLIGHT',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

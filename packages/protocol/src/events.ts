@@ -1,0 +1,63 @@
+// Socket.IO event maps: pass them as generics to Server / Socket / io() and every emit and handler is typed.
+import type {
+  AckResponsePayload,
+  AckResult,
+  AuthRefreshPayload,
+  CallToolPayload,
+  ErrorEvent,
+  GetHistoryPayload,
+  HistoryEntry,
+  PromptProgress,
+  PromptResponse,
+  SendPromptPayload,
+  ServerDraining,
+  SessionReplaced,
+  ToolDescriptor,
+} from './schemas.js';
+
+export const EVENTS = {
+  sendPrompt: 'send-prompt',
+  callTool: 'call-tool',
+  listTools: 'list-tools',
+  getHistory: 'get-history',
+  ackResponse: 'ack-response',
+  authRefresh: 'auth-refresh',
+  promptResponse: 'prompt-response',
+  promptProgress: 'prompt-progress',
+  error: 'error',
+  sessionReplaced: 'session-replaced',
+  serverDraining: 'server-draining',
+} as const;
+
+export interface ClientToServerEvents {
+  'send-prompt': (payload: SendPromptPayload, ack?: (response: PromptResponse) => void) => void;
+  'call-tool': (payload: CallToolPayload, ack?: (response: PromptResponse) => void) => void;
+  'list-tools': (ack: (result: AckResult<ToolDescriptor[]>) => void) => void;
+  'get-history': (payload: GetHistoryPayload, ack: (result: AckResult<HistoryEntry[]>) => void) => void;
+  'ack-response': (payload: AckResponsePayload, ack?: (result: AckResult<{ removed: boolean }>) => void) => void;
+  'auth-refresh': (payload: AuthRefreshPayload, ack?: (result: AckResult<{ expiresAt: string | null }>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'prompt-response': (response: PromptResponse) => void;
+  'prompt-progress': (progress: PromptProgress) => void;
+  error: (error: ErrorEvent) => void;
+  'session-replaced': (notice: SessionReplaced) => void;
+  'server-draining': (notice: ServerDraining) => void;
+}
+
+/** Events between gateway nodes (serverSideEmit); none yet on a single node. */
+export type InterServerEvents = Record<string, never>;
+
+export interface AuthenticatedUser {
+  id: string;
+  email?: string;
+  name?: string;
+  account: string;
+}
+
+export interface SocketData {
+  user: AuthenticatedUser;
+  tokenExpiresAt: number | null;
+  connectedAt: number;
+}

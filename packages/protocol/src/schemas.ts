@@ -1,0 +1,113 @@
+// zod schemas for every client → server payload and server → client message. Client payloads are strict:
+// unknown fields are rejected, so a typo in a field name is an error the client sees, not silently ignored.
+import { z } from 'zod';
+import { ERROR_CODES } from './codes.js';
+
+export const MAX_PROMPT_LENGTH = 4000;
+export const MAX_REQUEST_ID_LENGTH = 64;
+
+export const requestIdSchema = z
+  .string()
+  .min(1)
+  .max(MAX_REQUEST_ID_LENGTH)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -');
+
+export const SendPromptSchema = z.strictObject({
+  prompt: z.string().trim().min(1, 'must not be empty').max(MAX_PROMPT_LENGTH),
+  requestId: requestIdSchema.optional(),
+  conversationId: z.string().min(1).max(MAX_REQUEST_ID_LENGTH).optional(),
+});
+export type SendPromptPayload = z.input<typeof SendPromptSchema>;
+
+export const CallToolSchema = z.strictObject({
+  tool: z.string().min(1).max(64),
+  arguments: z.record(z.string(), z.unknown()).default({}),
+  requestId: requestIdSchema.optional(),
+});
+export type CallToolPayload = z.input<typeof CallToolSchema>;
+
+export const GetHistorySchema = z
+  .strictObject({
+    limit: z.number().int().min(1).max(100).optional(),
+  })
+  .default({});
+export type GetHistoryPayload = z.input<typeof GetHistorySchema>;
+
+export const AckResponseSchema = z.strictObject({
+  requestId: requestIdSchema,
+});
+export type AckResponsePayload = z.input<typeof AckResponseSchema>;
+
+export const AuthRefreshSchema = z.strictObject({
+  token: z.string().min(1).max(8192),
+});
+export type AuthRefreshPayload = z.input<typeof AuthRefreshSchema>;
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
+export const PromptResponseSchema = z.object({
+  isSuccess: z.boolean(),
+  data: z.unknown().optional(),
+  message: z.string().optional(),
+  error: z.string().optional(),
+  tool: z.string().optional(),
+  metadata: z.object({
+    executionTime: z.number(),
+    model: z.string().optional(),
+    planner: z.string().optional(),
+    replayed: z.boolean().optional(),
+  }),
+  requestId: z.string(),
+  code: ErrorCodeSchema.optional(),
+});
+export type PromptResponse = z.infer<typeof PromptResponseSchema>;
+
+export const PromptProgressSchema = z.object({
+  requestId: z.string(),
+  stage: z.enum(['planned', 'tool-started', 'tool-progress', 'chunk']),
+  tool: z.string().optional(),
+  message: z.string().optional(),
+  chunk: z.string().optional(),
+});
+export type PromptProgress = z.infer<typeof PromptProgressSchema>;
+
+export const ErrorEventSchema = z.object({
+  message: z.string(),
+  code: ErrorCodeSchema,
+  event: z.string().optional(),
+});
+export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
+
+export const SessionReplacedSchema = z.object({
+  at: z.string(),
+  reason: z.enum(['new-connection', 'admin']),
+});
+export type SessionReplaced = z.infer<typeof SessionReplacedSchema>;
+
+export const ServerDrainingSchema = z.object({ reconnectInMs: z.number().int().nonnegative() });
+export type ServerDraining = z.infer<typeof ServerDrainingSchema>;
+
+export const ToolDescriptorSchema = z.object({
+  name: z.string(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  inputSchema: z.record(z.string(), z.unknown()),
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
+});
+export type ToolDescriptor = z.infer<typeof ToolDescriptorSchema>;
+
+export const HistoryEntrySchema = z.object({
+  requestId: z.string(),
+  kind: z.enum(['prompt', 'tool']),
+  input: z.string(),
+  at: z.string(),
+  response: PromptResponseSchema,
+});
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+/** Acks of list-tools / get-history / ack-response: a value or an error, never a thrown exception. */
+export type AckResult<T> = { ok: true; data: T } | { ok: false; code: z.infer<typeof ErrorCodeSchema>; message: string };
+
+export interface ConnectErrorData {
+  code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'ORIGIN_FORBIDDEN' | 'RATE_LIMITED';
+}
