@@ -17,6 +17,11 @@ export interface ToolCallRequest {
   /** Overrides the runner's default per-call timeout. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The tool only reads, so running it twice is harmless: if its MCP server dies mid-call, it is retried once.
+   * Defaults to the runner's own knowledge (configured read-only tools, the server's readOnlyHint annotations).
+   */
+  readOnly?: boolean;
 }
 
 /** A tool that ran and answered: either its structured result, or the error the tool itself reported. */

@@ -1,0 +1,113 @@
+// createGateway(deps): the HTTP server, the Socket.IO server with auth, and the per-connection wiring. It owns
+// no dependencies: the caller builds them (deps.ts) and closes them. No globals, so tests run several at once.
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { createAuthMiddleware } from './auth/middleware.js';
+import { createOriginPolicy } from './auth/origins.js';
+import type { TokenVerifier } from './auth/verifier.js';
+import type { Config } from './config.js';
+import { createRequestHandler } from './http/routes.js';
+import type { ToolRunner } from './mcp/types.js';
+import type { Planner } from './planner/planner.js';
+import { createPromptHandlers } from './prompts/handlers.js';
+import type { PromptLimiter } from './prompts/limits.js';
+import type { SessionRegistry } from './session/registry.js';
+import { registerEvents } from './socket/events.js';
+import { attachLifecycle } from './socket/session-lifecycle.js';
+import { userRoom, type GatewayServer } from './socket/types.js';
+import type { HistoryStore } from './store/history.js';
+import type { IdempotencyStore } from './store/idempotency.js';
+import type { Mailbox } from './store/mailbox.js';
+
+export interface GatewayDeps {
+  config: Config;
+  logger: Logger;
+  verifier: TokenVerifier;
+  runner: ToolRunner;
+  planner: Planner;
+  sessions: SessionRegistry;
+  mailbox: Mailbox;
+  idempotency: IdempotencyStore;
+  history: HistoryStore;
+  limiter: PromptLimiter;
+}
+
+export interface Gateway {
+  readonly io: GatewayServer;
+  readonly httpServer: HttpServer;
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Disconnects every client and closes the HTTP server. Dependencies stay open: their owner closes them. */
+  close(): Promise<void>;
+}
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { config, logger } = deps;
+  const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
+  const httpServer = createServer(
+    createRequestHandler([{ name: 'mcpPool', check: () => deps.runner.stats().readyWorkers > 0 }]),
+  );
+
+  const io: GatewayServer = new Server(httpServer, {
+    maxHttpBufferSize: config.limits.maxMessageBytes,
+    pingInterval: config.limits.pingIntervalMs,
+    pingTimeout: config.limits.pingTimeoutMs,
+    connectTimeout: 10_000,
+    cors: {
+      origin: (origin, callback) => callback(null, origins.allows(origin, undefined) || !origin),
+      credentials: true,
+      allowedHeaders: ['authorization', 'content-type'],
+    },
+  });
+
+  io.use(createAuthMiddleware({ verifier: deps.verifier, origins, logger }));
+  io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
+    logger.warn({ code: err.code, reason: err.message, ip: err.req?.socket?.remoteAddress }, 'transport connection error');
+  });
+
+  const prompts = createPromptHandlers({
+    runner: deps.runner,
+    planner: deps.planner,
+    mailbox: deps.mailbox,
+    idempotency: deps.idempotency,
+    history: deps.history,
+    limiter: deps.limiter,
+    logger,
+    emitToUser: (userId, event, payload) => io.to(userRoom(userId)).emit(event, payload),
+    emitProgressToUser: (userId, payload) => io.to(userRoom(userId)).emit('prompt-progress', payload),
+  });
+
+  io.on('connection', (socket) => {
+    const lifecycle = attachLifecycle(socket, { io, sessions: deps.sessions, mailbox: deps.mailbox, logger });
+    registerEvents(socket, {
+      prompts,
+      runner: deps.runner,
+      history: deps.history,
+      mailbox: deps.mailbox,
+      verifier: deps.verifier,
+      historyLimit: config.limits.historyLimit,
+      logger,
+      rescheduleExpiry: lifecycle.rescheduleExpiry,
+    });
+  });
+
+  return {
+    io,
+    httpServer,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// Verifies JWTs with jose against an explicit algorithm allow-list: HS256 with API_SECRET, RS256/ES256 with keys
+// from a JWKS URL. Maps every failure to TOKEN_INVALID or TOKEN_EXPIRED and the claims to an AuthenticatedUser.
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { AuthenticatedUser } from '@leadlovers/protocol';
+import { GatewayError } from '../errors.js';
+
+export const MAX_TOKEN_BYTES = 8_192;
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'] as const;
+
+export interface VerifiedToken {
+  user: AuthenticatedUser;
+  /** Expiry in epoch milliseconds, or null when the token has no exp claim. */
+  expiresAt: number | null;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedToken>;
+  /** Which keys this verifier trusts, for the start-up log. */
+  readonly describe: string;
+}
+
+export interface VerifierOptions {
+  secret?: string | undefined;
+  jwksUrl?: string | undefined;
+  issuer?: string | undefined;
+  audience?: string | undefined;
+  clockToleranceS?: number;
+}
+
+export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  const secret = options.secret ? new TextEncoder().encode(options.secret) : undefined;
+  const jwks = options.jwksUrl
+    ? createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 })
+    : undefined;
+  if (!secret && !jwks) throw new Error('createTokenVerifier needs a secret or a JWKS URL');
+
+  const common = {
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+    ...(options.audience ? { audience: options.audience } : {}),
+    clockTolerance: options.clockToleranceS ?? 5,
+  };
+
+  async function verify(token: string): Promise<VerifiedToken> {
+    if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) throw new GatewayError('TOKEN_INVALID', 'Token is too large');
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new GatewayError('TOKEN_INVALID', 'Token is malformed');
+    }
+    try {
+      let payload: JWTPayload;
+      if (alg === 'HS256' && secret) {
+        ({ payload } = await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] }));
+      } else if (alg && (ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg) && jwks) {
+        ({ payload } = await jwtVerify(token, jwks, { ...common, algorithms: [...ASYMMETRIC_ALGORITHMS] }));
+      } else {
+        throw new GatewayError('TOKEN_INVALID', `Token algorithm ${String(alg)} is not accepted`);
+      }
+      return { user: toUser(payload), expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null };
+    } catch (err) {
+      throw toAuthError(err);
+    }
+  }
+
+  const trusted = [secret ? 'HS256 (API_SECRET)' : null, jwks ? `RS256/ES256 (${options.jwksUrl})` : null].filter(Boolean);
+  return { verify, describe: trusted.join(' + ') };
+}
+
+function toUser(payload: JWTPayload): AuthenticatedUser {
+  const id = payload.sub;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 128) {
+    throw new GatewayError('TOKEN_INVALID', 'Token has no valid sub claim');
+  }
+  const account = payload.account;
+  const accountId = typeof account === 'string' || typeof account === 'number' ? String(account) : id;
+  if (accountId.length === 0 || accountId.length > 128) throw new GatewayError('TOKEN_INVALID', 'Token has an invalid account claim');
+  const user: AuthenticatedUser = { id, account: accountId };
+  if (typeof payload.email === 'string') user.email = payload.email;
+  if (typeof payload.name === 'string') user.name = payload.name;
+  return user;
+}
+
+function toAuthError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof errors.JWTExpired) return new GatewayError('TOKEN_EXPIRED', 'Token has expired');
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    return new GatewayError('TOKEN_INVALID', `Token claim "${err.claim}" is not accepted`);
+  }
+  if (err instanceof errors.JWKSNoMatchingKey) return new GatewayError('TOKEN_INVALID', 'Token was signed by an unknown key');
+  if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
+    // The key set could not be fetched (SSO slow or down): the token is not verifiable now.
+    return new GatewayError('TOKEN_INVALID', 'Token could not be verified');
+  }
+  return new GatewayError('TOKEN_INVALID', 'Token signature or format is invalid');
+}

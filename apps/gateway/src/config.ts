@@ -1,0 +1,211 @@
+// The gateway's configuration: the only module that reads process.env. One zod schema, validated once at
+// start-up; a bad value stops start-up with a message naming the variable. The result is frozen and typed.
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  );
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+function int(defaultValue: number, min: number, max: number) {
+  return z.coerce.number().int().min(min).max(max).default(defaultValue);
+}
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(4444, 0, 65_535),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: optionalUrl,
+    DOMAIN_URL: csv.pipe(z.array(z.url({ message: 'must be a comma-separated list of origins (https://host[:port])' }))),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    REDIS_URL: optionalUrl,
+    REDIS_PASSWORD: optionalString,
+
+    API_SECRET: optionalString,
+    JWKS_URL: optionalUrl,
+    SSO_API_URL: optionalUrl,
+    JWT_ISSUER: optionalString,
+    JWT_AUDIENCE: optionalString,
+    JWT_CLOCK_TOLERANCE_S: int(5, 0, 300),
+
+    MCP_SERVER_PATH: optionalString,
+    MCP_POOL_SIZE: int(2, 1, 64),
+    MCP_CALL_TIMEOUT_MS: int(15_000, 100, 600_000),
+    MCP_MAX_QUEUE: int(1_000, 1, 1_000_000),
+    MCP_CONCURRENCY_PER_WORKER: int(32, 1, 1_024),
+    MCP_START_TIMEOUT_MS: int(20_000, 1_000, 300_000),
+    LEADLOVERS_DB_PATH: optionalString,
+    LEADLOVERS_API_URL: optionalUrl,
+    LEADLOVERS_API_TOKEN: optionalString,
+    ANTHROPIC_API_KEY: optionalString,
+    OPENAI_API_KEY: optionalString,
+    PLANNER: z.enum(['rules', 'anthropic', 'openai']).optional(),
+
+    PROMPT_RATE_PER_MINUTE: int(60, 1, 100_000),
+    PROMPT_MAX_IN_FLIGHT: int(4, 1, 1_000),
+    MAX_MESSAGE_BYTES: int(32_768, 1_024, 10_485_760),
+    HISTORY_LIMIT: int(100, 1, 10_000),
+    MAILBOX_TTL_S: int(86_400, 60, 30 * 86_400),
+    MAILBOX_MAX_PER_USER: int(100, 1, 10_000),
+    IDEMPOTENCY_TTL_S: int(86_400, 60, 30 * 86_400),
+    PING_INTERVAL_MS: int(25_000, 1_000, 300_000),
+    PING_TIMEOUT_MS: int(20_000, 1_000, 300_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.API_SECRET && !env.JWKS_URL && !env.SSO_API_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_SECRET'],
+        message: 'production needs real auth: set API_SECRET, JWKS_URL or SSO_API_URL',
+      });
+    }
+    if (env.API_SECRET && env.API_SECRET.length < 32) {
+      ctx.addIssue({ code: 'custom', path: ['API_SECRET'], message: 'must be at least 32 characters in production' });
+    }
+    if (env.DOMAIN_URL.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['DOMAIN_URL'], message: 'production needs an explicit CORS origin list' });
+    }
+  });
+
+export type Env = z.output<typeof EnvSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string | undefined;
+  readonly corsOrigins: readonly string[];
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly redis: { readonly url: string; readonly password: string | undefined } | undefined;
+  readonly auth: {
+    readonly secret: string | undefined;
+    readonly jwksUrl: string | undefined;
+    readonly issuer: string | undefined;
+    readonly audience: string | undefined;
+    readonly clockToleranceS: number;
+  };
+  readonly mcp: {
+    readonly serverPath: string | undefined;
+    readonly poolSize: number;
+    readonly callTimeoutMs: number;
+    readonly maxQueue: number;
+    readonly concurrencyPerWorker: number;
+    readonly startTimeoutMs: number;
+    readonly dbPath: string | undefined;
+  };
+  readonly leadlovers: { readonly apiUrl: string | undefined; readonly apiToken: string | undefined };
+  readonly llm: {
+    readonly planner: 'rules' | 'anthropic' | 'openai' | undefined;
+    readonly anthropicKey: string | undefined;
+    readonly openaiKey: string | undefined;
+  };
+  readonly limits: {
+    readonly promptRatePerMinute: number;
+    readonly promptMaxInFlight: number;
+    readonly maxMessageBytes: number;
+    readonly historyLimit: number;
+    readonly mailboxTtlS: number;
+    readonly mailboxMaxPerUser: number;
+    readonly idempotencyTtlS: number;
+    readonly pingIntervalMs: number;
+    readonly pingTimeoutMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses an environment (default: process.env). Throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const value = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined;
+      const shown = value === undefined || /SECRET|TOKEN|KEY|PASSWORD/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return toConfig(parsed.data);
+}
+
+function toConfig(env: Env): Config {
+  const jwksUrl = env.JWKS_URL ?? (env.SSO_API_URL ? new URL('.well-known/jwks.json', withSlash(env.SSO_API_URL)).href : undefined);
+  return deepFreeze({
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL,
+    corsOrigins: env.DOMAIN_URL.map((origin) => new URL(origin).origin),
+    logLevel: env.LOG_LEVEL,
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, password: env.REDIS_PASSWORD } : undefined,
+    auth: {
+      secret: env.API_SECRET,
+      jwksUrl,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      clockToleranceS: env.JWT_CLOCK_TOLERANCE_S,
+    },
+    mcp: {
+      serverPath: env.MCP_SERVER_PATH,
+      poolSize: env.MCP_POOL_SIZE,
+      callTimeoutMs: env.MCP_CALL_TIMEOUT_MS,
+      maxQueue: env.MCP_MAX_QUEUE,
+      concurrencyPerWorker: env.MCP_CONCURRENCY_PER_WORKER,
+      startTimeoutMs: env.MCP_START_TIMEOUT_MS,
+      dbPath: env.LEADLOVERS_DB_PATH,
+    },
+    leadlovers: { apiUrl: env.LEADLOVERS_API_URL, apiToken: env.LEADLOVERS_API_TOKEN },
+    llm: { planner: env.PLANNER, anthropicKey: env.ANTHROPIC_API_KEY, openaiKey: env.OPENAI_API_KEY },
+    limits: {
+      promptRatePerMinute: env.PROMPT_RATE_PER_MINUTE,
+      promptMaxInFlight: env.PROMPT_MAX_IN_FLIGHT,
+      maxMessageBytes: env.MAX_MESSAGE_BYTES,
+      historyLimit: env.HISTORY_LIMIT,
+      mailboxTtlS: env.MAILBOX_TTL_S,
+      mailboxMaxPerUser: env.MAILBOX_MAX_PER_USER,
+      idempotencyTtlS: env.IDEMPOTENCY_TTL_S,
+      pingIntervalMs: env.PING_INTERVAL_MS,
+      pingTimeoutMs: env.PING_TIMEOUT_MS,
+    },
+  });
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Loads ./.env (or the file at ENV_FILE) into process.env when present; real environment variables win. */
+export function loadDotEnv(path = process.env.ENV_FILE ?? '.env'): boolean {
+  try {
+    process.loadEnvFile(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

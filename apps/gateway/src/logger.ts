@@ -1,0 +1,25 @@
+// pino JSON logger for the gateway. Tokens, Authorization headers and keys are redacted wherever they appear
+// in a logged object; tests pass their own destination to read what was logged.
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+export const REDACTED_PATHS = [
+  'token',
+  '*.token',
+  'auth.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'handshake.auth',
+  'apiKey',
+  '*.apiKey',
+  'secret',
+  '*.secret',
+  'password',
+  '*.password',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, base: { service: 'gateway' }, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
+}

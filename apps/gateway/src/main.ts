@@ -1,0 +1,63 @@
+// Entry point: read config, build dependencies, start the gateway, say which defaults are in use, and shut
+// down cleanly on SIGTERM/SIGINT (a second signal exits at once). Tests use createGateway, never this file.
+import { createGateway } from './app.js';
+import { mintToken } from './auth/mint.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { buildDependencies } from './deps.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const deps = await buildDependencies(config, logger);
+  const gateway = createGateway(deps);
+  const address = await gateway.listen();
+  const url = config.publicUrl ?? `http://localhost:${address.port}`;
+
+  logger.info({ port: address.port, host: config.host, env: config.env, defaults: deps.defaults }, `gateway listening on ${url}`);
+  for (const line of deps.defaults) logger.info(line);
+  if (deps.devSecret) {
+    const token = await mintToken(deps.devSecret, { userId: 'dev-user', account: 'demo', name: 'Dev User', ttlSeconds: 12 * 3600 });
+    logger.info({ devToken: token, consoleUrl: `${url}/#token=${token}` }, `DEV MODE: open ${url}/#token=${token}`);
+  }
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    gateway
+      .close()
+      .then(() => deps.close())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,199 @@
+// The pool's view of its worker threads and their MCP children, kept from the workers' control messages: which
+// workers have a ready child, the live child pids, the restart count. It logs and publishes child lifecycle
+// events, and on shutdown closes every child through its worker, then kills whatever a worker failed to close.
+import type { Logger } from 'pino';
+import type { MainCommand, WorkerEvent, WorkerHello } from './messages.js';
+import type { PoolEvent } from './pool-types.js';
+import { terminate } from './processes.js';
+import { WorkerHandle } from './worker-handle.js';
+
+/** The SDK's close waits 2 s for EOF and 2 s after SIGTERM, then SIGKILLs; this leaves room to see it reaped. */
+const WORKER_CLOSE_TIMEOUT_MS = 8_000;
+
+export interface FleetHooks {
+  /** A worker's child finished initialising, the first time or after a respawn. */
+  onChildReady(): void;
+  /** A worker could not start its very first child. */
+  onInitialStartFailure(message: string): void;
+}
+
+export class WorkerFleet {
+  readonly #handles = new Map<number, WorkerHandle>();
+  readonly #listeners = new Set<(event: PoolEvent) => void>();
+  readonly #readyWaiters = new Set<() => void>();
+  readonly #livePids = new Set<number>();
+  #childRestarts = 0;
+  #closing = false;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly hooks: FleetHooks,
+  ) {}
+
+  get childRestarts(): number {
+    return this.#childRestarts;
+  }
+
+  workerCount(): number {
+    return [...this.#handles.values()].filter((handle) => !handle.gone).length;
+  }
+
+  readyCount(): number {
+    let ready = 0;
+    for (const handle of this.#handles.values()) if (handle.ready) ready += 1;
+    return ready;
+  }
+
+  /** Workers whose first child initialised, whatever its state now. */
+  startedCount(): number {
+    return [...this.#handles.values()].filter((handle) => handle.everReady).length;
+  }
+
+  isReady(threadId: number): boolean {
+    return this.#handles.get(threadId)?.ready === true;
+  }
+
+  readyWorker(): WorkerHandle | undefined {
+    return [...this.#handles.values()].find((handle) => handle.ready);
+  }
+
+  /** Pids of every child a worker has reported spawning and not yet exiting. */
+  childPids(): number[] {
+    return [...this.#livePids];
+  }
+
+  /** The children's last few stderr lines, for start-up failure messages. */
+  recentStderr(): string {
+    return [...this.#handles.values()]
+      .flatMap((handle) => handle.recentStderr.slice(-2))
+      .slice(-4)
+      .join(' | ');
+  }
+
+  broadcast(command: MainCommand): void {
+    for (const handle of this.#handles.values()) handle.send(command);
+  }
+
+  subscribe(listener: (event: PoolEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves as soon as some worker has a ready child, or after `ms`, on abort, or on close. */
+  waitForReady(ms: number, signal?: AbortSignal): Promise<void> {
+    if (ms <= 0 || this.#closing || this.readyCount() > 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#readyWaiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#readyWaiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Takes over a worker that has just booted, and tells it to spawn its child. */
+  adopt(hello: WorkerHello): void {
+    const workerId = hello.threadId;
+    const handle: WorkerHandle = new WorkerHandle(
+      workerId,
+      hello.port,
+      (event) => this.#onWorkerEvent(handle, event),
+      () => this.#onWorkerGone(handle),
+    );
+    this.#handles.set(workerId, handle);
+    // A worker spawns its child only when told to, so a worker that boots while the pool closes starts nothing.
+    if (!this.#closing) handle.send({ type: 'start' });
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    this.#wakeReadyWaiters();
+    // Through the workers (stdin EOF → SIGTERM → SIGKILL): ending a thread would not stop its child, only close
+    // the child's pipes.
+    await Promise.all([...this.#handles.values()].map((handle) => handle.close(WORKER_CLOSE_TIMEOUT_MS)));
+    // Backstop for a worker that did not confirm (hung or crashed): kill what is left from here.
+    await Promise.all([...this.#livePids].map((pid) => this.#killLeftover(pid)));
+  }
+
+  #onWorkerEvent(handle: WorkerHandle, event: WorkerEvent): void {
+    const workerId = handle.threadId;
+    switch (event.type) {
+      case 'child-spawned':
+        handle.childPid = event.pid;
+        this.#livePids.add(event.pid);
+        if (event.restart) this.#childRestarts += 1;
+        this.log.debug({ workerId, childPid: event.pid, restart: event.restart }, 'MCP server child spawned');
+        this.#publish({ ...event, workerId });
+        break;
+      case 'child-ready':
+        handle.childPid = event.pid;
+        handle.ready = true;
+        handle.everReady = true;
+        if (event.restart) this.log.info({ workerId, childPid: event.pid }, 'MCP server child respawned and ready');
+        this.#publish({ ...event, workerId });
+        this.#wakeReadyWaiters();
+        this.hooks.onChildReady();
+        break;
+      case 'child-exit':
+        this.#livePids.delete(event.pid);
+        if (handle.childPid === event.pid) {
+          handle.childPid = null;
+          handle.ready = false;
+        }
+        if (!event.expected) {
+          const { pid, code, signal, respawnInMs } = event;
+          this.log.warn({ workerId, childPid: pid, code, signal, respawnInMs }, 'MCP server child exited; respawning');
+        }
+        this.#publish({ ...event, workerId });
+        break;
+      case 'child-start-failed':
+        handle.ready = false;
+        this.#publish({ ...event, workerId });
+        if (event.initial) this.hooks.onInitialStartFailure(event.message);
+        else this.log.error({ workerId, respawnInMs: event.respawnInMs }, event.message);
+        break;
+      case 'child-stderr':
+        handle.noteStderr(event.line);
+        this.log.info({ workerId, childPid: event.pid, source: 'mcp-server-stderr' }, event.line);
+        break;
+      case 'client-error':
+        this.log.warn({ workerId }, `MCP client error: ${event.message}`);
+        break;
+      default:
+        // tools / tools-failed / closed: answers to WorkerHandle's own requests.
+        break;
+    }
+  }
+
+  #onWorkerGone(handle: WorkerHandle): void {
+    this.#handles.delete(handle.threadId);
+    if (this.#closing) return;
+    this.log.error({ workerId: handle.threadId }, 'MCP pool worker thread exited; piscina starts a new one');
+    this.#publish({ type: 'worker-exit', workerId: handle.threadId });
+    const pid = handle.childPid;
+    if (pid !== null) void this.#killLeftover(pid);
+  }
+
+  #wakeReadyWaiters(): void {
+    for (const wake of [...this.#readyWaiters]) wake();
+  }
+
+  #publish(event: PoolEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log.error({ err, event: event.type }, 'MCP pool event listener threw');
+      }
+    }
+  }
+
+  async #killLeftover(pid: number): Promise<void> {
+    if (await terminate(pid)) this.log.warn({ childPid: pid }, 'killed a leftover MCP server child');
+    this.#livePids.delete(pid);
+  }
+}

@@ -1,0 +1,86 @@
+// The typed traffic between the pool (main thread) and its piscina workers: the worker's configuration, the task
+// each tool call runs as and its outcome, and the control messages on each worker's private MessagePort
+// (start, readiness, child exits, cancel, close). Everything here is structured-clone safe: no Error instances.
+import type { MessagePort } from 'node:worker_threads';
+import type { ErrorCode } from '@leadlovers/protocol';
+import type { CallerMeta } from '@leadlovers/tools';
+import type { ToolCallResult, ToolInfo } from './types.js';
+
+/** piscina's workerData: what every worker needs to run its MCP server child. */
+export interface WorkerConfig {
+  command: string;
+  args: string[];
+  /** The child's whole environment (allow-listed by the pool). */
+  env: Record<string, string>;
+  cwd?: string;
+  /** Bound on each child's spawn + MCP initialize handshake. */
+  startTimeoutMs: number;
+  respawn: { initialMs: number; maxMs: number };
+}
+
+/** One tools/call, as posted to a worker through piscina. */
+export interface CallTask {
+  callId: number;
+  name: string;
+  arguments: Record<string, unknown>;
+  caller: CallerMeta;
+  /** Epoch ms after which the call is worthless: the worker skips it or lets the SDK request time out then. */
+  deadline: number;
+  /** How long to wait for this worker's child when it is down (restarting) before giving up. */
+  waitForChildMs: number;
+}
+
+/** An error crossing the thread boundary: plain data, re-created as GatewayError on the main side. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * When a failed call may run again: `safe` = it never reached the server; `if-read-only` = the child died while
+ * the call was in flight, so a write may or may not have happened.
+ */
+export type RetryHint = 'safe' | 'if-read-only' | 'no';
+
+export type CallOutcome =
+  | { kind: 'result'; result: ToolCallResult }
+  | { kind: 'error'; error: WireError; retry: RetryHint };
+
+/** The first message of a worker, on parentPort (piscina re-emits it as the pool's 'message' event). */
+export interface WorkerHello {
+  type: 'mcp-worker-hello';
+  threadId: number;
+  port: MessagePort;
+}
+
+export function isWorkerHello(value: unknown): value is WorkerHello {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'mcp-worker-hello';
+}
+
+/** Main → worker, on the worker's control port. */
+export type MainCommand =
+  | { type: 'start' }
+  | { type: 'list-tools'; requestId: number }
+  /** The caller gave up on the call: abort it, or skip it if it has not arrived yet (until `until`). */
+  | { type: 'cancel'; callId: number; until: number }
+  | { type: 'close' };
+
+/** Worker → main, on the worker's control port. */
+export type WorkerEvent =
+  | { type: 'child-spawned'; pid: number; restart: boolean }
+  | { type: 'child-ready'; pid: number; restart: boolean }
+  | {
+      type: 'child-exit';
+      pid: number;
+      code: number | null;
+      signal: string | null;
+      /** True when the pool closed it; false when it died on its own. */
+      expected: boolean;
+      respawnInMs: number | null;
+    }
+  | { type: 'child-start-failed'; initial: boolean; message: string; respawnInMs: number | null }
+  | { type: 'child-stderr'; pid: number; line: string }
+  | { type: 'client-error'; message: string }
+  | { type: 'tools'; requestId: number; tools: ToolInfo[]; readOnly: string[] }
+  | { type: 'tools-failed'; requestId: number; error: WireError }
+  | { type: 'closed' };

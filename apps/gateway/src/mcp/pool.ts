@@ -1,0 +1,300 @@
+// The warm MCP pool: `size` piscina worker threads, each owning one long-lived MCP server child that all of its
+// calls are multiplexed over. createMcpPool resolves once every child has initialised; calls get a per-call
+// timeout, a bounded queue (BUSY when full), TOOL_UNAVAILABLE while children restart, and close() leaves no process.
+import { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import { GatewayError } from '../errors.js';
+import { readyFirstBalancer } from './balancer.js';
+import { WorkerFleet } from './fleet.js';
+import { isWorkerHello, type CallOutcome, type CallTask, type RetryHint, type WorkerConfig } from './messages.js';
+import { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent } from './pool-types.js';
+import { childEnvironment } from './processes.js';
+import { runnableFile } from './ts-runtime.js';
+import type { PoolStats, ToolCallRequest, ToolCallResult, ToolInfo } from './types.js';
+
+export { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent } from './pool-types.js';
+
+type Settings = Required<Omit<McpPoolOptions, 'env' | 'cwd' | 'onEvent' | 'readOnlyTools'>>;
+
+export async function createMcpPool(options: McpPoolOptions): Promise<McpPool> {
+  const pool = new WarmMcpPool(options);
+  try {
+    await pool.started;
+    // Warms the tool cache and proves the server answers requests, not just the handshake.
+    await pool.listTools().catch((err: unknown) => {
+      throw new McpPoolStartError(`The MCP server \`${options.command}\` did not list its tools: ${(err as Error).message}`);
+    });
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  return pool;
+}
+
+function cancelledError(signal: AbortSignal | undefined): GatewayError {
+  return signal?.reason instanceof GatewayError ? signal.reason : new GatewayError('TIMEOUT', 'The tool call was cancelled');
+}
+
+class WarmMcpPool implements McpPool {
+  readonly started: Promise<void>;
+  readonly #settings: Settings;
+  readonly #log: Logger;
+  readonly #piscina: Piscina<CallTask, CallOutcome>;
+  readonly #fleet: WorkerFleet;
+  readonly #readOnly: Set<string>;
+  readonly #commandLine: string;
+  #tools: ToolInfo[] | null = null;
+  #toolNames = new Set<string>();
+  #toolsLoading: Promise<ToolInfo[]> | null = null;
+  #nextCallId = 0;
+  #nextRequestId = 0;
+  #submitted = 0;
+  #waitingForReady = 0;
+  #closing: Promise<void> | null = null;
+  #startSettled = false;
+  #startTimer: NodeJS.Timeout | null = null;
+  #rejectStart: (err: Error) => void = () => undefined;
+  #resolveStart: () => void = () => undefined;
+
+  constructor(options: McpPoolOptions) {
+    if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError('McpPool size must be an integer ≥ 1');
+    if (!Number.isInteger(options.maxQueue) || options.maxQueue < 0) throw new RangeError('McpPool maxQueue must be an integer ≥ 0');
+    this.#settings = {
+      size: options.size,
+      command: options.command,
+      args: options.args,
+      callTimeoutMs: options.callTimeoutMs ?? 15_000,
+      maxQueue: options.maxQueue,
+      concurrentCallsPerWorker: options.concurrentCallsPerWorker ?? 32,
+      logger: options.logger,
+      respawn: options.respawn ?? { initialMs: 200, maxMs: 10_000 },
+      startTimeoutMs: options.startTimeoutMs ?? 20_000,
+      unavailableWaitMs: options.unavailableWaitMs ?? 1_000,
+    };
+    this.#log = options.logger;
+    this.#readOnly = new Set(options.readOnlyTools ?? []);
+    this.#commandLine = [options.command, ...options.args].join(' ');
+    this.#fleet = new WorkerFleet(this.#log, {
+      onChildReady: () => this.#checkStarted(),
+      onInitialStartFailure: (message) => this.#failStart(new McpPoolStartError(message)),
+    });
+    if (options.onEvent) this.#fleet.subscribe(options.onEvent);
+
+    this.started = new Promise<void>((resolve, reject) => {
+      this.#resolveStart = resolve;
+      this.#rejectStart = reject;
+    });
+
+    const workerData: WorkerConfig = {
+      command: options.command,
+      args: options.args,
+      env: childEnvironment(options.env),
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+      startTimeoutMs: this.#settings.startTimeoutMs,
+      respawn: this.#settings.respawn,
+    };
+    const { filename, execArgv } = runnableFile(new URL('./worker.ts', import.meta.url));
+    const perWorker = this.#settings.concurrentCallsPerWorker;
+    this.#piscina = new Piscina<CallTask, CallOutcome>({
+      filename,
+      execArgv,
+      workerData,
+      minThreads: options.size,
+      maxThreads: options.size,
+      concurrentTasksPerWorker: perWorker,
+      idleTimeout: Infinity,
+      maxQueue: options.maxQueue,
+      // Not 'sync': an idle worker blocked in Atomics.wait runs no event loop and would not see its child die.
+      atomics: 'disabled',
+      loadBalancer: readyFirstBalancer((threadId) => this.#fleet.isReady(threadId), perWorker),
+    });
+    this.#piscina.on('message', (message: unknown) => {
+      if (isWorkerHello(message)) this.#fleet.adopt(message);
+    });
+    this.#piscina.on('error', (err: unknown) => this.#onPiscinaError(err));
+    this.#startTimer = setTimeout(() => this.#failStart(this.#startTimeoutError()), this.#settings.startTimeoutMs);
+  }
+
+  async callTool(request: ToolCallRequest): Promise<ToolCallResult> {
+    if (this.#closing) throw new GatewayError('TOOL_UNAVAILABLE', 'The MCP pool is shut down');
+    if (this.#tools && !this.#toolNames.has(request.name)) {
+      throw new GatewayError('UNKNOWN_TOOL', `Unknown tool "${request.name}"`);
+    }
+    const timeoutMs = request.timeoutMs ?? this.#settings.callTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    let outcome = await this.#attempt(request, deadline, timeoutMs, this.#settings.unavailableWaitMs);
+    if (outcome.kind === 'error' && this.#mayRetry(request, outcome.retry) && Date.now() < deadline && !this.#closing) {
+      this.#log.info({ tool: request.name, reason: outcome.error.message }, 'retrying MCP tool call once');
+      // The retry may wait for a child as long as the call has left: it is what lets a call survive a crash.
+      outcome = await this.#attempt(request, deadline, timeoutMs, deadline - Date.now());
+    }
+    if (outcome.kind === 'result') return outcome.result;
+    throw new GatewayError(outcome.error.code, outcome.error.message);
+  }
+
+  listTools(): Promise<ToolInfo[]> {
+    if (this.#tools) return Promise.resolve(this.#tools);
+    this.#toolsLoading ??= this.#fetchTools().finally(() => {
+      this.#toolsLoading = null;
+    });
+    return this.#toolsLoading;
+  }
+
+  stats(): PoolStats {
+    const queued = this.#piscina.queueSize;
+    return {
+      workers: this.#fleet.workerCount(),
+      readyWorkers: this.#fleet.readyCount(),
+      inFlight: Math.max(0, this.#submitted - queued),
+      queued: queued + this.#waitingForReady,
+      childRestarts: this.#fleet.childRestarts,
+    };
+  }
+
+  childPids(): number[] {
+    return this.#fleet.childPids();
+  }
+
+  onEvent(listener: (event: PoolEvent) => void): () => void {
+    return this.#fleet.subscribe(listener);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#failStart(new McpPoolStartError('The MCP pool was closed before it started'));
+    // Children first: destroying the threads would only close the children's pipes.
+    await this.#fleet.close();
+    await this.#piscina.destroy();
+    this.#log.debug('MCP pool closed');
+  }
+
+  async #attempt(request: ToolCallRequest, deadline: number, timeoutMs: number, waitMs: number): Promise<CallOutcome> {
+    const { name, signal } = request;
+    if (signal?.aborted) throw cancelledError(signal);
+    if (this.#fleet.readyCount() === 0) {
+      if (this.stats().queued >= this.#settings.maxQueue) throw this.#busyError();
+      await this.#awaitReadyWorker(Math.min(waitMs, deadline - Date.now()), signal);
+      if (signal?.aborted) throw cancelledError(signal);
+      if (this.#closing) throw new GatewayError('TOOL_UNAVAILABLE', 'The MCP pool is shut down');
+      if (this.#fleet.readyCount() === 0) {
+        throw new GatewayError('TOOL_UNAVAILABLE', 'No MCP server is available right now (restarting); try again in a moment');
+      }
+    }
+    const callId = ++this.#nextCallId;
+    const task: CallTask = {
+      callId,
+      name,
+      arguments: request.arguments,
+      caller: request.caller,
+      deadline,
+      waitForChildMs: Math.max(0, Math.min(waitMs, deadline - Date.now())),
+    };
+    this.#submitted += 1;
+    const running = this.#piscina.run(task).finally(() => {
+      this.#submitted -= 1;
+    });
+    return new Promise<CallOutcome>((resolve, reject) => {
+      const settle = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      // The worker enforces the same deadline on the MCP request; this one also covers time spent queued.
+      const timer = setTimeout(() => {
+        settle();
+        reject(new GatewayError('TIMEOUT', `Tool "${name}" did not answer within ${timeoutMs} ms`));
+      }, Math.max(0, deadline - Date.now()));
+      const onAbort = (): void => {
+        settle();
+        // Through the control ports, not piscina's signal: aborting a running piscina task kills its thread.
+        this.#fleet.broadcast({ type: 'cancel', callId, until: deadline });
+        reject(cancelledError(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      running.then(
+        (outcome) => {
+          settle();
+          resolve(outcome);
+        },
+        (err: unknown) => {
+          settle();
+          reject(this.#fromPiscinaError(err, name));
+        },
+      );
+    });
+  }
+
+  #mayRetry(request: ToolCallRequest, hint: RetryHint): boolean {
+    if (hint === 'safe') return true;
+    return hint === 'if-read-only' && (request.readOnly ?? this.#readOnly.has(request.name));
+  }
+
+  /** Waits (bounded) for some worker to have a ready child; counted as queued while it waits. */
+  async #awaitReadyWorker(ms: number, signal?: AbortSignal): Promise<void> {
+    this.#waitingForReady += 1;
+    try {
+      await this.#fleet.waitForReady(ms, signal);
+    } finally {
+      this.#waitingForReady -= 1;
+    }
+  }
+
+  async #fetchTools(): Promise<ToolInfo[]> {
+    if (this.#closing) throw new GatewayError('TOOL_UNAVAILABLE', 'The MCP pool is shut down');
+    await this.#fleet.waitForReady(this.#settings.unavailableWaitMs);
+    const handle = this.#fleet.readyWorker();
+    if (!handle) throw new GatewayError('TOOL_UNAVAILABLE', 'No MCP server is available to list the tools');
+    const { tools, readOnly } = await handle.listTools(++this.#nextRequestId, this.#settings.callTimeoutMs);
+    for (const name of readOnly) this.#readOnly.add(name);
+    this.#toolNames = new Set(tools.map((tool) => tool.name));
+    this.#tools = tools;
+    return tools;
+  }
+
+  #onPiscinaError(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!this.#startSettled) this.#failStart(new McpPoolStartError(`An MCP pool worker thread failed: ${message}`));
+    else this.#log.error({ err }, 'MCP pool worker thread failed');
+  }
+
+  #checkStarted(): void {
+    if (this.#startSettled) return;
+    const ready = this.#fleet.startedCount();
+    if (ready < this.#settings.size) return;
+    this.#startSettled = true;
+    if (this.#startTimer) clearTimeout(this.#startTimer);
+    this.#log.info({ workers: ready, command: this.#settings.command }, 'MCP pool ready');
+    this.#resolveStart();
+  }
+
+  #failStart(err: Error): void {
+    if (this.#startSettled) return;
+    this.#startSettled = true;
+    if (this.#startTimer) clearTimeout(this.#startTimer);
+    this.#rejectStart(err);
+  }
+
+  #startTimeoutError(): McpPoolStartError {
+    const stderr = this.#fleet.recentStderr();
+    const message =
+      `The MCP pool did not start within ${this.#settings.startTimeoutMs} ms: ${this.#fleet.startedCount()} of ${this.#settings.size} ` +
+      `MCP server children (\`${this.#commandLine}\`) finished initialising` +
+      (stderr ? `; their stderr says: ${stderr}` : '');
+    return new McpPoolStartError(message);
+  }
+
+  #busyError(): GatewayError {
+    return new GatewayError('BUSY', `The MCP pool is busy (${this.#settings.maxQueue} calls already waiting); try again shortly`);
+  }
+
+  #fromPiscinaError(err: unknown, toolName: string): GatewayError {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/queue is at limit|No task queue available/i.test(message)) return this.#busyError();
+    if (this.#closing) return new GatewayError('TOOL_UNAVAILABLE', 'The MCP pool is shut down');
+    this.#log.error({ err, tool: toolName }, 'MCP pool worker failed a call');
+    return new GatewayError('TOOL_UNAVAILABLE', `The MCP worker running tool "${toolName}" failed`);
+  }
+}

@@ -1,0 +1,39 @@
+// How to run one of our own source files in another thread or process when there is no build step: a .ts file
+// needs tsx's loader (`--import tsx`), which a worker thread started under vitest, or a child process, does not
+// inherit. The pool uses it for its worker; the gateway uses it to start the bundled MCP server.
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+let tsxLoaderHref: string | undefined;
+
+/** The file: URL of tsx's loader, resolved from this package so it works from any working directory. */
+export function tsxLoader(): string {
+  tsxLoaderHref ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return tsxLoaderHref;
+}
+
+function isTypeScript(path: string): boolean {
+  return /\.[mc]?ts$/.test(path);
+}
+
+/**
+ * Filename and execArgv for a worker thread (piscina or node:worker_threads) running `file`. The worker keeps
+ * this thread's flags (as Node's default does) and gains the tsx loader when the file is TypeScript, unless this
+ * thread already has it (running under `tsx`).
+ */
+export function runnableFile(file: URL | string): { filename: string; execArgv: string[] } {
+  const filename = file instanceof URL || file.startsWith('file:') ? fileURLToPath(file) : file;
+  const execArgv = [...process.execArgv];
+  if (isTypeScript(filename) && !execArgv.includes(tsxLoader())) execArgv.push('--import', tsxLoader());
+  return { filename, execArgv };
+}
+
+/**
+ * Command and arguments that start `file` as a child process with this Node binary. Node runs the file itself (no
+ * shell, npm or tsx CLI in between), so the pid we hold is the process that serves, and killing it leaves no
+ * grandchild behind.
+ */
+export function nodeCommand(file: URL | string): { command: string; args: string[] } {
+  const path = file instanceof URL || file.startsWith('file:') ? fileURLToPath(file) : file;
+  return { command: process.execPath, args: isTypeScript(path) ? ['--import', tsxLoader(), path] : [path] };
+}

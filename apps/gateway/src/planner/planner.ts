@@ -1,0 +1,37 @@
+// The gateway talks to every planner through this interface: given a prompt and the tool runner, produce an
+// outcome (a tool answered, more input is needed, or the intent is unknown). Rules plans once and calls one tool;
+// LLM planners run a bounded tool-use loop behind the same method.
+import type { CallerMeta } from '@leadlovers/tools';
+import type { ToolCallResult, ToolRunner } from '../mcp/types.js';
+import type { Language } from './types.js';
+
+export interface PlannerProgress {
+  stage: 'planned' | 'tool-started' | 'tool-progress' | 'chunk';
+  tool?: string;
+  message?: string;
+  chunk?: string;
+}
+
+export interface PlannerInput {
+  prompt: string;
+  caller: CallerMeta;
+  signal?: AbortSignal;
+  onProgress(progress: PlannerProgress): void;
+}
+
+export type PlannerOutcome =
+  | {
+      kind: 'answered';
+      tool: string;
+      arguments: Record<string, unknown>;
+      result: ToolCallResult;
+      language: Language;
+      model?: string;
+    }
+  | { kind: 'needs-input'; tool: string; missing: string[]; arguments: Record<string, unknown>; message: string; language: Language }
+  | { kind: 'unknown'; message: string; examples: string[]; language: Language };
+
+export interface Planner {
+  readonly name: 'rules' | 'anthropic' | 'openai';
+  run(input: PlannerInput, tools: ToolRunner): Promise<PlannerOutcome>;
+}

@@ -1,0 +1,23 @@
+// The offline planner: a deterministic parse of the prompt (rules/) into one tool call, run on the pool.
+import type { ToolRunner } from '../mcp/types.js';
+import type { Planner, PlannerInput, PlannerOutcome } from './planner.js';
+import { planPrompt } from './rules/index.js';
+
+export function createRulesPlanner(now: () => Date = () => new Date()): Planner {
+  return {
+    name: 'rules',
+    async run(input: PlannerInput, tools: ToolRunner): Promise<PlannerOutcome> {
+      const plan = planPrompt(input.prompt, { now: now() });
+      if (plan.kind !== 'call') return plan;
+      input.onProgress({ stage: 'planned', tool: plan.tool });
+      input.onProgress({ stage: 'tool-started', tool: plan.tool });
+      const result = await tools.callTool({
+        name: plan.tool,
+        arguments: plan.arguments,
+        caller: input.caller,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      return { kind: 'answered', tool: plan.tool, arguments: plan.arguments, result, language: plan.language };
+    },
+  };
+}

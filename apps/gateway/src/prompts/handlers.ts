@@ -1,0 +1,108 @@
+// send-prompt and call-tool: validate the payload, then run the request through the pipeline. Validation
+// failures are answered right here with INVALID_PAYLOAD / UNKNOWN_TOOL / INVALID_ARGUMENTS.
+import { CallToolSchema, SendPromptSchema, type AuthenticatedUser, type PromptResponse } from '@leadlovers/protocol';
+import { TOOL_NAMES, isToolName, toolInputSchema } from '@leadlovers/tools';
+import { GatewayError } from '../errors.js';
+import type { ToolCallResult } from '../mcp/types.js';
+import type { Language } from '../planner/types.js';
+import { summarize } from './messages.js';
+import { describeZodError, fingerprint, requestIdOf, zodIssues } from './payload.js';
+import { failure, serveRequest } from './pipeline.js';
+import type { DraftResponse, PromptDeps } from './types.js';
+
+export function createPromptHandlers(deps: PromptDeps) {
+  function refuse(user: AuthenticatedUser, requestId: string, error: GatewayError, extra: Partial<DraftResponse> = {}): PromptResponse {
+    const response: PromptResponse = { ...failure(error, extra), requestId, metadata: { executionTime: 0 } };
+    deps.emitToUser(user.id, 'prompt-response', response);
+    deps.logger.info({ requestId, userId: user.id, code: error.code }, 'request refused: invalid payload');
+    return response;
+  }
+
+  async function sendPrompt(user: AuthenticatedUser, payload: unknown): Promise<PromptResponse> {
+    const requestId = requestIdOf(payload);
+    const parsed = SendPromptSchema.safeParse(payload);
+    if (!parsed.success) {
+      return refuse(user, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
+    }
+    const { prompt, conversationId } = parsed.data;
+    const caller = { account: user.account, userId: user.id, requestId };
+    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }) };
+
+    return serveRequest(deps, spec, async (onProgress) => {
+      const outcome = await deps.planner.run({ prompt, caller, onProgress }, deps.runner);
+      const metadata = { planner: deps.planner.name };
+      switch (outcome.kind) {
+        case 'answered':
+          return fromToolResult(outcome.tool, outcome.result, outcome.language, { ...metadata, ...(outcome.model ? { model: outcome.model } : {}) });
+        case 'needs-input':
+          return {
+            isSuccess: false,
+            code: 'NEEDS_INPUT',
+            tool: outcome.tool,
+            message: outcome.message,
+            error: outcome.message,
+            data: { missing: outcome.missing, arguments: outcome.arguments },
+            metadata,
+          };
+        case 'unknown':
+          return {
+            isSuccess: false,
+            code: 'UNKNOWN_INTENT',
+            message: outcome.message,
+            error: outcome.message,
+            data: { examples: outcome.examples },
+            metadata,
+          };
+      }
+    });
+  }
+
+  async function callTool(user: AuthenticatedUser, payload: unknown): Promise<PromptResponse> {
+    const requestId = requestIdOf(payload);
+    const parsed = CallToolSchema.safeParse(payload);
+    if (!parsed.success) {
+      return refuse(user, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));
+    }
+    const { tool } = parsed.data;
+    if (!isToolName(tool)) {
+      return refuse(user, requestId, new GatewayError('UNKNOWN_TOOL', `Unknown tool "${tool}"`, { tools: TOOL_NAMES }));
+    }
+    const args = toolInputSchema(tool).safeParse(parsed.data.arguments);
+    if (!args.success) {
+      return refuse(user, requestId, new GatewayError('INVALID_ARGUMENTS', `Invalid arguments for ${tool}: ${describeZodError(args.error)}`, { issues: zodIssues(args.error) }), { tool });
+    }
+    const caller = { account: user.account, userId: user.id, requestId };
+    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }) };
+
+    return serveRequest(deps, spec, async (onProgress) => {
+      onProgress({ stage: 'tool-started', tool });
+      // The validated arguments (defaults applied, emails normalised) are what the tool receives.
+      const result = await deps.runner.callTool({ name: tool, arguments: args.data as Record<string, unknown>, caller });
+      return fromToolResult(tool, result, 'pt', {});
+    });
+  }
+
+  return { sendPrompt, callTool };
+}
+
+function fromToolResult(tool: string, result: ToolCallResult, language: Language, metadata: NonNullable<DraftResponse['metadata']>): DraftResponse {
+  if (!result.ok) {
+    return {
+      isSuccess: false,
+      tool,
+      // A tool's own failure codes pass through; a backend fault is TOOL_FAILED on the wire.
+      code: result.code === 'BACKEND_ERROR' ? 'TOOL_FAILED' : result.code,
+      error: result.message,
+      ...(result.field ? { data: { field: result.field } } : {}),
+      metadata,
+    };
+  }
+  const model = result.data && typeof result.data === 'object' ? (result.data as Record<string, unknown>).model : undefined;
+  return {
+    isSuccess: true,
+    tool,
+    data: result.data,
+    message: summarize(tool, result.data, language),
+    metadata: { ...metadata, ...(typeof model === 'string' ? { model } : {}) },
+  };
+}

@@ -1,0 +1,50 @@
+// Per-user admission for prompts and tool calls: a rate limit (points per minute, rate-limiter-flexible) and a cap
+// on requests in flight, so one user cannot starve the pool for everyone else.
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { GatewayError } from '../errors.js';
+
+export interface PromptLimiter {
+  /** Admits one request for the user or throws RATE_LIMITED / BUSY. Call the returned function when it ends. */
+  acquire(userId: string): Promise<() => void>;
+}
+
+export interface PromptLimiterOptions {
+  perMinute: number;
+  maxInFlight: number;
+  /** A shared (e.g. Redis) limiter for the rate; default in memory. */
+  rateLimiter?: RateLimiterAbstract;
+}
+
+export function createPromptLimiter(options: PromptLimiterOptions): PromptLimiter {
+  const rate = options.rateLimiter ?? new RateLimiterMemory({ points: options.perMinute, duration: 60 });
+  const inFlight = new Map<string, number>();
+
+  return {
+    async acquire(userId) {
+      const current = inFlight.get(userId) ?? 0;
+      if (current >= options.maxInFlight) {
+        throw new GatewayError('BUSY', `Too many requests in progress (at most ${options.maxInFlight} at once); wait for one to finish`);
+      }
+      try {
+        await rate.consume(userId);
+      } catch (err) {
+        if (err instanceof RateLimiterRes) {
+          const retryInS = Math.ceil(err.msBeforeNext / 1000);
+          throw new GatewayError('RATE_LIMITED', `Rate limit of ${options.perMinute} requests per minute reached; retry in ${retryInS} s`, {
+            retryAfterMs: err.msBeforeNext,
+          });
+        }
+        throw err;
+      }
+      inFlight.set(userId, (inFlight.get(userId) ?? 0) + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (inFlight.get(userId) ?? 1) - 1;
+        if (left <= 0) inFlight.delete(userId);
+        else inFlight.set(userId, left);
+      };
+    },
+  };
+}

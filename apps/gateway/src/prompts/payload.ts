@@ -1,0 +1,49 @@
+// Helpers shared by the event handlers: split Socket.IO handler arguments into payload and ack, describe zod
+// failures in one line, and fingerprint payloads for idempotency.
+import { createHash, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { requestIdSchema } from '@leadlovers/protocol';
+
+export type Ack = (value: unknown) => void;
+
+/** Socket.IO passes the ack callback as the last argument, if the client gave one. */
+export function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
+  const last = args[args.length - 1];
+  if (typeof last === 'function') {
+    return { payload: args.length > 1 ? args[0] : undefined, ack: last as Ack };
+  }
+  return { payload: args[0], ack: undefined };
+}
+
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'payload'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+}
+
+/** The client's requestId when it is usable, else a server-made one, so even a refusal can be correlated. */
+export function requestIdOf(payload: unknown): string {
+  if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
+    const parsed = requestIdSchema.safeParse((payload as Record<string, unknown>).requestId);
+    if (parsed.success) return parsed.data;
+  }
+  return `srv-${randomUUID()}`;
+}
+
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('base64url');
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}

@@ -1,0 +1,84 @@
+// The path every send-prompt and call-tool request takes after validation: idempotency, admission limits, the
+// work itself, then mailbox (stored before it is emitted), delivery, history and a log line. Every path emits
+// exactly one prompt-response to the user and returns it (the handler also passes it to the ack). Any throw on the
+// way becomes a failure response with a code; nothing here can take the socket or the node down.
+import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
+import { GatewayError, toGatewayError } from '../errors.js';
+import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
+
+export type Work = (onProgress: (progress: Omit<PromptProgress, 'requestId'>) => void) => Promise<DraftResponse>;
+
+export function failure(err: GatewayError, extra: Partial<DraftResponse> = {}): DraftResponse {
+  return {
+    isSuccess: false,
+    code: err.code,
+    error: err.message,
+    ...(err.details ? { data: err.details } : {}),
+    ...extra,
+  };
+}
+
+export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Work): Promise<PromptResponse> {
+  const started = performance.now();
+  const { user, requestId } = spec;
+  const log = deps.logger.child({ requestId, userId: user.id, kind: spec.kind });
+
+  const stamp = (draft: DraftResponse): PromptResponse => ({
+    ...draft,
+    requestId,
+    metadata: { ...draft.metadata, executionTime: Math.round((performance.now() - started) * 100) / 100 },
+  });
+
+  const known = await deps.idempotency.begin(user.id, requestId, spec.fingerprint);
+  if (known.status === 'mismatch') {
+    const refused = stamp(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')));
+    deps.emitToUser(user.id, 'prompt-response', refused);
+    return refused;
+  }
+  if (known.status !== 'new') {
+    const stored = known.status === 'done' ? known.response : await known.wait;
+    const response = { ...stored, metadata: { ...stored.metadata, replayed: true } };
+    deps.emitToUser(user.id, 'prompt-response', response);
+    log.info({ code: response.code }, 'repeated requestId answered from the stored response');
+    return response;
+  }
+
+  let release: (() => void) | undefined;
+  try {
+    release = await deps.limiter.acquire(user.id);
+  } catch (err) {
+    const refused = stamp(failure(toGatewayError(err)));
+    await deps.idempotency.abandon(user.id, requestId, refused);
+    deps.emitToUser(user.id, 'prompt-response', refused);
+    log.warn({ code: refused.code }, 'request refused by limits');
+    return refused;
+  }
+
+  let response: PromptResponse;
+  try {
+    response = stamp(await work((progress) => deps.emitProgressToUser(user.id, { ...progress, requestId })));
+  } catch (err) {
+    const error = toGatewayError(err);
+    if (error.code === 'INTERNAL') log.error({ err }, 'request failed unexpectedly');
+    response = stamp(failure(error));
+  } finally {
+    release();
+  }
+
+  try {
+    await deps.mailbox.put(user.id, response);
+  } catch (err) {
+    log.error({ err }, 'could not store response in mailbox; delivering anyway');
+  }
+  deps.emitToUser(user.id, 'prompt-response', response);
+  await deps.idempotency.complete(user.id, requestId, response);
+  await deps.history
+    .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
+    .catch((err: unknown) => log.error({ err }, 'could not append history'));
+
+  log.info(
+    { tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
+    spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',
+  );
+  return response;
+}

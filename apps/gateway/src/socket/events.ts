@@ -1,0 +1,106 @@
+// Registers the client → server events on a socket. Every handler validates its input, answers through the ack
+// or an event with a code, and catches everything: a bad event never takes the socket or the node down.
+import type { Logger } from 'pino';
+import { AckResponseSchema, AuthRefreshSchema, EVENTS, GetHistorySchema, type AckResult } from '@leadlovers/protocol';
+import type { TokenVerifier } from '../auth/verifier.js';
+import { GatewayError, toGatewayError } from '../errors.js';
+import type { ToolRunner } from '../mcp/types.js';
+import type { createPromptHandlers } from '../prompts/handlers.js';
+import { describeZodError, splitArgs, type Ack } from '../prompts/payload.js';
+import type { HistoryStore } from '../store/history.js';
+import type { Mailbox } from '../store/mailbox.js';
+import type { GatewaySocket } from './types.js';
+
+const CLIENT_EVENTS = new Set<string>([
+  EVENTS.sendPrompt,
+  EVENTS.callTool,
+  EVENTS.listTools,
+  EVENTS.getHistory,
+  EVENTS.ackResponse,
+  EVENTS.authRefresh,
+]);
+
+export interface EventDeps {
+  prompts: ReturnType<typeof createPromptHandlers>;
+  runner: ToolRunner;
+  history: HistoryStore;
+  mailbox: Mailbox;
+  verifier: TokenVerifier;
+  historyLimit: number;
+  logger: Logger;
+  rescheduleExpiry(expiresAt: number | null): void;
+}
+
+export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
+  const { user } = socket.data;
+  const log = deps.logger.child({ socketId: socket.id, userId: user.id });
+
+  const fail = (event: string, err: unknown, ack: Ack | undefined): void => {
+    const error = toGatewayError(err);
+    if (error.code === 'INTERNAL') log.error({ err, event }, 'event handler failed');
+    const result: AckResult<never> = { ok: false, code: error.code, message: error.message };
+    if (ack) ack(result);
+    else socket.emit('error', { code: error.code, message: error.message, event });
+  };
+
+  /** Wraps a handler: parses (payload, ack), requires an ack where the event needs one, catches everything. */
+  const on = (event: string, needsAck: boolean, handler: (payload: unknown, ack: Ack | undefined) => Promise<void>): void => {
+    socket.on(event as 'send-prompt', (...args: unknown[]) => {
+      const { payload, ack } = splitArgs(args);
+      if (needsAck && !ack) {
+        fail(event, new GatewayError('INVALID_PAYLOAD', `${event} needs an acknowledgement callback`), undefined);
+        return;
+      }
+      handler(payload, ack).catch((err: unknown) => fail(event, err, ack));
+    });
+  };
+
+  on(EVENTS.sendPrompt, false, async (payload, ack) => {
+    const response = await deps.prompts.sendPrompt(user, payload);
+    ack?.(response);
+  });
+
+  on(EVENTS.callTool, false, async (payload, ack) => {
+    const response = await deps.prompts.callTool(user, payload);
+    ack?.(response);
+  });
+
+  on(EVENTS.listTools, true, async (_payload, ack) => {
+    const tools = await deps.runner.listTools();
+    ack?.({ ok: true, data: tools });
+  });
+
+  on(EVENTS.getHistory, true, async (payload, ack) => {
+    const parsed = GetHistorySchema.safeParse(payload ?? {});
+    if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid get-history payload: ${describeZodError(parsed.error)}`);
+    const entries = await deps.history.list(user.id, parsed.data.limit ?? deps.historyLimit);
+    ack?.({ ok: true, data: entries });
+  });
+
+  on(EVENTS.ackResponse, false, async (payload, ack) => {
+    const parsed = AckResponseSchema.safeParse(payload);
+    if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid ack-response payload: ${describeZodError(parsed.error)}`);
+    const removed = await deps.mailbox.ack(user.id, parsed.data.requestId);
+    ack?.({ ok: true, data: { removed } });
+  });
+
+  on(EVENTS.authRefresh, false, async (payload, ack) => {
+    const parsed = AuthRefreshSchema.safeParse(payload);
+    if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid auth-refresh payload: ${describeZodError(parsed.error)}`);
+    const verified = await deps.verifier.verify(parsed.data.token);
+    if (verified.user.id !== user.id || verified.user.account !== user.account) {
+      throw new GatewayError('FORBIDDEN', 'auth-refresh token is for another user');
+    }
+    deps.rescheduleExpiry(verified.expiresAt);
+    log.info('token refreshed');
+    ack?.({ ok: true, data: { expiresAt: verified.expiresAt === null ? null : new Date(verified.expiresAt).toISOString() } });
+  });
+
+  socket.onAny((event: unknown) => {
+    if (typeof event === 'string' && CLIENT_EVENTS.has(event)) return;
+    log.warn({ event: String(event).slice(0, 64) }, 'unknown event');
+    socket.emit('error', { code: 'UNKNOWN_EVENT', message: `Unknown event "${String(event).slice(0, 64)}"`, event: String(event).slice(0, 64) });
+  });
+
+  socket.on('error', (err) => log.warn({ err }, 'socket error'));
+}

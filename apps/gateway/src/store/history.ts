@@ -1,0 +1,36 @@
+// Each user's recent prompts and their responses, newest first, bounded per user (get-history).
+import type { HistoryEntry } from '@leadlovers/protocol';
+import { TtlMap } from './ttl-map.js';
+
+export interface HistoryStore {
+  append(userId: string, entry: HistoryEntry): Promise<void>;
+  list(userId: string, limit: number): Promise<HistoryEntry[]>;
+  close(): Promise<void>;
+}
+
+export class MemoryHistoryStore implements HistoryStore {
+  private readonly byUser: TtlMap<string, HistoryEntry[]>;
+
+  constructor(
+    private readonly maxPerUser: number,
+    ttlMs = 7 * 86_400_000,
+    maxUsers = 100_000,
+  ) {
+    this.byUser = new TtlMap(ttlMs, maxUsers);
+  }
+
+  async append(userId: string, entry: HistoryEntry): Promise<void> {
+    const entries = this.byUser.get(userId) ?? [];
+    entries.unshift(entry);
+    if (entries.length > this.maxPerUser) entries.length = this.maxPerUser;
+    this.byUser.set(userId, entries);
+  }
+
+  async list(userId: string, limit: number): Promise<HistoryEntry[]> {
+    return (this.byUser.get(userId) ?? []).slice(0, limit);
+  }
+
+  async close(): Promise<void> {
+    this.byUser.clear();
+  }
+}

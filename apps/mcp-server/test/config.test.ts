@@ -1,0 +1,28 @@
+// Configuration parsing: defaults, resolution of relative paths, and errors that name the variable.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_DB_PATH, loadConfig } from '../src/config.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('loadConfig', () => {
+  it('defaults to <repo root>/data/embedded.sqlite and info', () => {
+    expect(DEFAULT_DB_PATH).toBe(path.join(repoRoot, 'data', 'embedded.sqlite'));
+    expect(loadConfig({})).toEqual({ dbPath: DEFAULT_DB_PATH, logLevel: 'info' });
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+
+  it('resolves a relative LEADLOVERS_DB_PATH and accepts pino levels', () => {
+    expect(loadConfig({ LEADLOVERS_DB_PATH: 'x/y.sqlite', LOG_LEVEL: 'warn' })).toEqual({
+      dbPath: path.resolve('x/y.sqlite'),
+      logLevel: 'warn',
+    });
+  });
+
+  it('names the bad variable', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ LEADLOVERS_DB_PATH: '  ' })).toThrow(/LEADLOVERS_DB_PATH/);
+  });
+});
