@@ -49,6 +49,7 @@ export const EnvSchema = z
     MCP_CONCURRENCY_PER_WORKER: int(32, 1, 1_024),
     MCP_START_TIMEOUT_MS: int(20_000, 1_000, 300_000),
     LEADLOVERS_DB_PATH: optionalString,
+    EMBEDDED_LATENCY_MS: int(0, 0, 60_000),
     LEADLOVERS_API_URL: optionalUrl,
     LEADLOVERS_API_TOKEN: optionalString,
     ANTHROPIC_API_KEY: optionalString,
@@ -107,6 +108,8 @@ export interface Config {
     readonly concurrencyPerWorker: number;
     readonly startTimeoutMs: number;
     readonly dbPath: string | undefined;
+    /** Latency the embedded store adds to each call, to model the real API (load and fault tests). */
+    readonly embeddedLatencyMs: number;
   };
   readonly leadlovers: { readonly apiUrl: string | undefined; readonly apiToken: string | undefined };
   readonly llm: {
@@ -171,6 +174,7 @@ function toConfig(env: Env): Config {
       concurrencyPerWorker: env.MCP_CONCURRENCY_PER_WORKER,
       startTimeoutMs: env.MCP_START_TIMEOUT_MS,
       dbPath: env.LEADLOVERS_DB_PATH,
+      embeddedLatencyMs: env.EMBEDDED_LATENCY_MS,
     },
     leadlovers: { apiUrl: env.LEADLOVERS_API_URL, apiToken: env.LEADLOVERS_API_TOKEN },
     llm: { planner: env.PLANNER, anthropicKey: env.ANTHROPIC_API_KEY, openaiKey: env.OPENAI_API_KEY },

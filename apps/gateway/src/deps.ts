@@ -2,6 +2,7 @@
 // registry, stores and limits. Embedded defaults (memory, embedded data, rules planner) are chosen here, and
 // `defaults` says which, for the start-up log. The caller owns what it gets back and closes it.
 import type { Logger } from 'pino';
+import { TOOLS, TOOL_NAMES } from '@leadlovers/tools';
 import type { GatewayDeps } from './app.js';
 import { setupAuth } from './auth/setup.js';
 import type { Config } from './config.js';
@@ -51,6 +52,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
   defaults.push(`mcp: ${config.mcp.poolSize} warm worker(s) running ${config.mcp.serverPath ?? 'the bundled apps/mcp-server'}`);
   const childEnv: Record<string, string> = { LOG_LEVEL: config.logLevel === 'silent' ? 'silent' : 'warn' };
   if (config.mcp.dbPath) childEnv.LEADLOVERS_DB_PATH = config.mcp.dbPath;
+  if (config.mcp.embeddedLatencyMs) childEnv.EMBEDDED_LATENCY_MS = String(config.mcp.embeddedLatencyMs);
 
   const runner =
     overrides.runner ??
@@ -63,6 +65,8 @@ export async function buildDependencies(config: Config, logger: Logger, override
       maxQueue: config.mcp.maxQueue,
       concurrentCallsPerWorker: config.mcp.concurrencyPerWorker,
       startTimeoutMs: config.mcp.startTimeoutMs,
+      // Only read-only tools are retried once after a child died mid-call; a write might have happened.
+      readOnlyTools: TOOL_NAMES.filter((name) => TOOLS[name].readOnly),
       logger: logger.child({ component: 'mcp-pool' }),
     }));
 

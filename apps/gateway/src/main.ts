@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   if (deps.devSecret) {
     const token = await mintToken(deps.devSecret, { userId: 'dev-user', account: 'demo', name: 'Dev User', ttlSeconds: 12 * 3600 });
     logger.info({ devToken: token, consoleUrl: `${url}/#token=${token}` }, `DEV MODE: open ${url}/#token=${token}`);
+    // The JSON log is for machines; a person starting the gateway for the first time wants the link.
+    process.stderr.write(`\nDev mode: open the console at\n  ${url}/#token=${token}\n(dev token for user dev-user, account demo, valid 12 h)\n\n`);
   }
 
   let stopping = false;

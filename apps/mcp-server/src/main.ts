@@ -35,7 +35,7 @@ function backendOrExit(): LeadLoversBackend {
 }
 
 const backend = backendOrExit();
-const server = createMcpServer({ backend, logger });
+const server = createMcpServer({ backend, logger, latencyMs: config.embeddedLatencyMs });
 
 let closing = false;
 async function shutdown(reason: string): Promise<void> {

@@ -22,6 +22,8 @@ export interface McpServerDeps {
   logger: Logger;
   /** Writes create_email_content's email; defaults to the offline templates. */
   writeEmail?: EmailWriter;
+  /** Delay added to every call before it runs (EMBEDDED_LATENCY_MS), to model a remote API. */
+  latencyMs?: number;
 }
 
 export function createMcpServer(deps: McpServerDeps): McpServer {
@@ -71,6 +73,7 @@ function registerTool<N extends ToolName>(
       const log = deps.logger.child({ tool: name, account: caller.account, userId: caller.userId, requestId: caller.requestId });
       const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
       try {
+        if (deps.latencyMs) await new Promise((resolve) => setTimeout(resolve, deps.latencyMs));
         const { output, summary } = await run(
           { backend: deps.backend, writeEmail: deps.writeEmail, account: caller.account },
           args as ToolArgs<N>,

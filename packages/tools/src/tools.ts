@@ -202,6 +202,6 @@ export function toolOutputSchema<N extends ToolName>(name: N) {
   return z.object(TOOLS[name].output);
 }
 
-export type ToolInput<N extends ToolName> = z.input<ReturnType<typeof toolInputSchema<N>>>;
-export type ToolArgs<N extends ToolName> = z.output<ReturnType<typeof toolInputSchema<N>>>;
-export type ToolOutput<N extends ToolName> = z.output<ReturnType<typeof toolOutputSchema<N>>>;
+export type ToolInput<N extends ToolName> = z.input<z.ZodObject<(typeof TOOLS)[N]['input']>>;
+export type ToolArgs<N extends ToolName> = z.output<z.ZodObject<(typeof TOOLS)[N]['input']>>;
+export type ToolOutput<N extends ToolName> = z.output<z.ZodObject<(typeof TOOLS)[N]['output']>>;

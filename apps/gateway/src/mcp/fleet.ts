@@ -98,6 +98,7 @@ export class WorkerFleet {
   /** Takes over a worker that has just booted, and tells it to spawn its child. */
   adopt(hello: WorkerHello): void {
     const workerId = hello.threadId;
+    if (this.#handles.has(workerId)) return; // one hello per thread; a second would mean the worker module ran twice
     const handle: WorkerHandle = new WorkerHandle(
       workerId,
       hello.port,

@@ -76,7 +76,9 @@ class WarmMcpPool implements McpPool {
     this.#commandLine = [options.command, ...options.args].join(' ');
     this.#fleet = new WorkerFleet(this.#log, {
       onChildReady: () => this.#checkStarted(),
-      onInitialStartFailure: (message) => this.#failStart(new McpPoolStartError(message)),
+      // After start-up this is a worker piscina replaced, whose first child failed: it keeps retrying with backoff.
+      onInitialStartFailure: (message) =>
+        this.#startSettled ? this.#log.error(message) : this.#failStart(new McpPoolStartError(message)),
     });
     if (options.onEvent) this.#fleet.subscribe(options.onEvent);
 

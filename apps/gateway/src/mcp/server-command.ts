@@ -1,9 +1,8 @@
-// Which MCP server the pool runs: the bundled apps/mcp-server by default, or MCP_SERVER_PATH — a .ts file (run
-// through tsx), a .js/.mjs/.cjs file (run by this Node), or any other executable (run as is, e.g. a .NET server).
-import { createRequire } from 'node:module';
+// Which MCP server the pool runs: the bundled apps/mcp-server by default, or MCP_SERVER_PATH — a .ts or .js file
+// (run by this Node, through tsx's loader for .ts), or any other executable (run as is, e.g. a .NET server).
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { mcpServerCommand } from '@leadlovers/mcp-server';
+import { nodeCommand } from './ts-runtime.js';
 
 export interface ServerCommand {
   command: string;
@@ -13,10 +12,6 @@ export interface ServerCommand {
 export function resolveServerCommand(serverPath: string | undefined): ServerCommand {
   if (!serverPath) return mcpServerCommand();
   const file = resolve(serverPath);
-  if (/\.(c|m)?ts$/.test(file)) {
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    return { command: process.execPath, args: ['--import', tsx, file] };
-  }
-  if (/\.(c|m)?js$/.test(file)) return { command: process.execPath, args: [file] };
+  if (/\.(c|m)?(ts|js)$/.test(file)) return nodeCommand(file);
   return { command: file, args: [] };
 }

@@ -2,6 +2,7 @@
 // outcome (a tool answered, more input is needed, or the intent is unknown). Rules plans once and calls one tool;
 // LLM planners run a bounded tool-use loop behind the same method.
 import type { CallerMeta } from '@leadlovers/tools';
+import type { GatewayError } from '../errors.js';
 import type { ToolCallResult, ToolRunner } from '../mcp/types.js';
 import type { Language } from './types.js';
 
@@ -29,7 +30,9 @@ export type PlannerOutcome =
       model?: string;
     }
   | { kind: 'needs-input'; tool: string; missing: string[]; arguments: Record<string, unknown>; message: string; language: Language }
-  | { kind: 'unknown'; message: string; examples: string[]; language: Language };
+  | { kind: 'unknown'; message: string; examples: string[]; language: Language }
+  /** The pool could not run the tool (BUSY, TIMEOUT, TOOL_UNAVAILABLE): the tool is known, the answer is not. */
+  | { kind: 'failed'; tool: string; error: GatewayError; language: Language };
 
 export interface Planner {
   readonly name: 'rules' | 'anthropic' | 'openai';

@@ -1,4 +1,5 @@
 // The offline planner: a deterministic parse of the prompt (rules/) into one tool call, run on the pool.
+import { GatewayError } from '../errors.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { Planner, PlannerInput, PlannerOutcome } from './planner.js';
 import { planPrompt } from './rules/index.js';
@@ -11,12 +12,18 @@ export function createRulesPlanner(now: () => Date = () => new Date()): Planner 
       if (plan.kind !== 'call') return plan;
       input.onProgress({ stage: 'planned', tool: plan.tool });
       input.onProgress({ stage: 'tool-started', tool: plan.tool });
-      const result = await tools.callTool({
-        name: plan.tool,
-        arguments: plan.arguments,
-        caller: input.caller,
-        ...(input.signal ? { signal: input.signal } : {}),
-      });
+      let result;
+      try {
+        result = await tools.callTool({
+          name: plan.tool,
+          arguments: plan.arguments,
+          caller: input.caller,
+          ...(input.signal ? { signal: input.signal } : {}),
+        });
+      } catch (err) {
+        if (!(err instanceof GatewayError)) throw err;
+        return { kind: 'failed', tool: plan.tool, error: err, language: plan.language };
+      }
       return { kind: 'answered', tool: plan.tool, arguments: plan.arguments, result, language: plan.language };
     },
   };

@@ -44,6 +44,8 @@ export function createPromptHandlers(deps: PromptDeps) {
             data: { missing: outcome.missing, arguments: outcome.arguments },
             metadata,
           };
+        case 'failed':
+          return failure(outcome.error, { tool: outcome.tool, metadata });
         case 'unknown':
           return {
             isSuccess: false,
@@ -77,8 +79,13 @@ export function createPromptHandlers(deps: PromptDeps) {
     return serveRequest(deps, spec, async (onProgress) => {
       onProgress({ stage: 'tool-started', tool });
       // The validated arguments (defaults applied, emails normalised) are what the tool receives.
-      const result = await deps.runner.callTool({ name: tool, arguments: args.data as Record<string, unknown>, caller });
-      return fromToolResult(tool, result, 'pt', {});
+      try {
+        const result = await deps.runner.callTool({ name: tool, arguments: args.data as Record<string, unknown>, caller });
+        return fromToolResult(tool, result, 'pt', {});
+      } catch (err) {
+        if (!(err instanceof GatewayError)) throw err;
+        return failure(err, { tool });
+      }
     });
   }
 
