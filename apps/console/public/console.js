@@ -1067,9 +1067,11 @@
       logSystem('error', `Erro do servidor: ${message}`, code ? chip(code, 'chip-code') : null, event ? chip(`evento: ${event}`, 'chip-meta') : null);
     });
 
-    socket.on('prompt-response', (response) => {
+    socket.on('prompt-response', (response, received) => {
       if (!current()) return;
       handleResponse(response, 'prompt-response');
+      // Receipt: the server drops the response from this user's mailbox (no re-send after a reconnect).
+      if (typeof received === 'function') received();
     });
 
     socket.on('prompt-progress', (progress) => {

@@ -7,6 +7,7 @@ import { Server } from 'socket.io';
 import { createAuthMiddleware } from './auth/middleware.js';
 import { createOriginPolicy } from './auth/origins.js';
 import type { TokenVerifier } from './auth/verifier.js';
+import type { ClusterWiring } from './cluster/wiring.js';
 import type { Config } from './config.js';
 import { createRequestHandler } from './http/routes.js';
 import type { ToolRunner } from './mcp/types.js';
@@ -14,7 +15,10 @@ import type { Planner } from './planner/planner.js';
 import { createPromptHandlers } from './prompts/handlers.js';
 import type { PromptLimiter } from './prompts/limits.js';
 import type { SessionRegistry } from './session/registry.js';
+import { createServerKicker } from './session/kicker.js';
+import { createDelivery } from './socket/delivery.js';
 import { registerEvents } from './socket/events.js';
+import { listPresence } from './socket/presence.js';
 import { attachLifecycle } from './socket/session-lifecycle.js';
 import { userRoom, type GatewayServer } from './socket/types.js';
 import type { HistoryStore } from './store/history.js';
@@ -32,6 +36,8 @@ export interface GatewayDeps {
   idempotency: IdempotencyStore;
   history: HistoryStore;
   limiter: PromptLimiter;
+  /** Redis adapter, cross-node kicks and readiness; absent on a single in-memory node. */
+  cluster?: ClusterWiring | undefined;
 }
 
 export interface Gateway {
@@ -45,15 +51,16 @@ export interface Gateway {
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
-  const httpServer = createServer(
-    createRequestHandler([{ name: 'mcpPool', check: () => deps.runner.stats().readyWorkers > 0 }]),
-  );
+  const readiness = [{ name: 'mcpPool', check: () => deps.runner.stats().readyWorkers > 0 }];
+  if (deps.cluster) readiness.push({ name: 'redis', check: deps.cluster.isReady });
+  const httpServer = createServer(createRequestHandler({ nodeId: config.nodeId, readiness }));
 
   const io: GatewayServer = new Server(httpServer, {
     maxHttpBufferSize: config.limits.maxMessageBytes,
     pingInterval: config.limits.pingIntervalMs,
     pingTimeout: config.limits.pingTimeoutMs,
     connectTimeout: 10_000,
+    ...(deps.cluster ? { adapter: deps.cluster.adapter } : {}),
     cors: {
       origin: (origin, callback) => callback(null, origins.allows(origin, undefined) || !origin),
       credentials: true,
@@ -66,6 +73,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger.warn({ code: err.code, reason: err.message, ip: err.req?.socket?.remoteAddress }, 'transport connection error');
   });
 
+  const kicker = deps.cluster ? deps.cluster.createKicker(io) : createServerKicker(io);
+  const delivery = createDelivery(io, deps.mailbox, logger);
   const prompts = createPromptHandlers({
     runner: deps.runner,
     planner: deps.planner,
@@ -74,12 +83,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
     history: deps.history,
     limiter: deps.limiter,
     logger,
-    emitToUser: (userId, event, payload) => io.to(userRoom(userId)).emit(event, payload),
+    deliver: delivery.deliver,
     emitProgressToUser: (userId, payload) => io.to(userRoom(userId)).emit('prompt-progress', payload),
   });
 
   io.on('connection', (socket) => {
-    const lifecycle = attachLifecycle(socket, { io, sessions: deps.sessions, mailbox: deps.mailbox, logger });
+    const lifecycle = attachLifecycle(socket, {
+      io,
+      sessions: deps.sessions,
+      kicker,
+      mailbox: deps.mailbox,
+      delivery,
+      logger,
+      sessionRefreshMs: Math.floor((config.sessionTtlS * 1000) / 3),
+    });
     registerEvents(socket, {
       prompts,
       runner: deps.runner,
@@ -87,6 +104,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       mailbox: deps.mailbox,
       verifier: deps.verifier,
       historyLimit: config.limits.historyLimit,
+      listPresence: (account) => listPresence(io, account, config.clusterRequestTimeoutMs),
       logger,
       rescheduleExpiry: lifecycle.rescheduleExpiry,
     });

@@ -1,5 +1,6 @@
 // The gateway's configuration: the only module that reads process.env. One zod schema, validated once at
 // start-up; a bad value stops start-up with a message naming the variable. The result is frozen and typed.
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const csv = z
@@ -34,6 +35,11 @@ export const EnvSchema = z
 
     REDIS_URL: optionalUrl,
     REDIS_PASSWORD: optionalString,
+    REDIS_KEY_PREFIX: z.string().max(64).regex(/^[A-Za-z0-9:._-]*$/, 'may contain only letters, digits and : . _ -').default(''),
+    REDIS_SHARDED: z.enum(['true', 'false', '1', '0', '']).default('false').transform((v) => v === 'true' || v === '1'),
+    NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1..64 letters, digits, . _ -').optional(),
+    CLUSTER_REQUEST_TIMEOUT_MS: int(2_000, 100, 60_000),
+    SESSION_TTL_S: int(3_600, 5, 86_400),
 
     API_SECRET: optionalString,
     JWKS_URL: optionalUrl,
@@ -92,7 +98,22 @@ export interface Config {
   readonly publicUrl: string | undefined;
   readonly corsOrigins: readonly string[];
   readonly logLevel: Env['LOG_LEVEL'];
-  readonly redis: { readonly url: string; readonly password: string | undefined } | undefined;
+  /** This node's name in logs, /healthz and presence (default: hostname-pid). */
+  readonly nodeId: string;
+  readonly redis:
+    | {
+        readonly url: string;
+        readonly password: string | undefined;
+        /** Prefix of every key this gateway writes (the session key's documented name assumes ''). */
+        readonly keyPrefix: string;
+        /** Redis 7 sharded pub/sub (createShardedAdapter), for Redis Cluster deployments. */
+        readonly sharded: boolean;
+      }
+    | undefined;
+  /** Bound on cluster-wide requests (fetchSockets, serverSideEmit with ack). */
+  readonly clusterRequestTimeoutMs: number;
+  /** TTL of a user's session key; refreshed every third of it while the socket lives. */
+  readonly sessionTtlS: number;
   readonly auth: {
     readonly secret: string | undefined;
     readonly jwksUrl: string | undefined;
@@ -158,7 +179,12 @@ function toConfig(env: Env): Config {
     publicUrl: env.PUBLIC_URL,
     corsOrigins: env.DOMAIN_URL.map((origin) => new URL(origin).origin),
     logLevel: env.LOG_LEVEL,
-    redis: env.REDIS_URL ? { url: env.REDIS_URL, password: env.REDIS_PASSWORD } : undefined,
+    nodeId: env.NODE_ID ?? `${hostname()}-${process.pid}`,
+    redis: env.REDIS_URL
+      ? { url: env.REDIS_URL, password: env.REDIS_PASSWORD, keyPrefix: env.REDIS_KEY_PREFIX, sharded: env.REDIS_SHARDED }
+      : undefined,
+    clusterRequestTimeoutMs: env.CLUSTER_REQUEST_TIMEOUT_MS,
+    sessionTtlS: env.SESSION_TTL_S,
     auth: {
       secret: env.API_SECRET,
       jwksUrl,

@@ -1,16 +1,24 @@
 // Builds everything createGateway needs from a Config: auth, the warm MCP pool, the planner, the session
 // registry, stores and limits. Embedded defaults (memory, embedded data, rules planner) are chosen here, and
 // `defaults` says which, for the start-up log. The caller owns what it gets back and closes it.
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { TOOLS, TOOL_NAMES } from '@leadlovers/tools';
 import type { GatewayDeps } from './app.js';
 import { setupAuth } from './auth/setup.js';
+import type { RedisConnections } from './cluster/redis.js';
+import { createRedisCluster } from './cluster/wiring.js';
 import type { Config } from './config.js';
 import { createMcpPool } from './mcp/pool.js';
 import { resolveServerCommand } from './mcp/server-command.js';
 import type { ToolRunner } from './mcp/types.js';
 import { createRulesPlanner } from './planner/rules-planner.js';
 import { createPromptLimiter } from './prompts/limits.js';
+import { createRedisPromptLimiter } from './prompts/redis-limits.js';
+import { RedisSessionRegistry } from './session/redis-registry.js';
+import { RedisHistoryStore } from './store/redis-history.js';
+import { RedisIdempotencyStore } from './store/redis-idempotency.js';
+import { RedisMailbox } from './store/redis-mailbox.js';
 import { MemorySessionRegistry } from './session/registry.js';
 import { MemoryHistoryStore } from './store/history.js';
 import { MemoryIdempotencyStore } from './store/idempotency.js';
@@ -25,6 +33,8 @@ export interface BuiltDependencies extends GatewayDeps {
 
 export interface BuildOverrides {
   runner?: ToolRunner;
+  /** Redis connections (owned by the caller). With them, shared state lives in Redis and the node joins the cluster. */
+  redis?: RedisConnections;
 }
 
 export async function buildDependencies(config: Config, logger: Logger, overrides: BuildOverrides = {}): Promise<BuiltDependencies> {
@@ -32,11 +42,12 @@ export async function buildDependencies(config: Config, logger: Logger, override
   const { verifier, devSecret } = setupAuth(config);
   defaults.push(devSecret ? 'auth: DEV MODE, ephemeral HS256 secret (set API_SECRET or JWKS_URL for real auth)' : `auth: ${verifier.describe}`);
 
-  if (config.redis) {
-    defaults.push('cluster: REDIS_URL is set but this build keeps sessions, mailbox and rooms in memory (single node)');
-  } else {
-    defaults.push('cluster: in-memory adapter, sessions and mailbox, single node (no REDIS_URL)');
-  }
+  const redis = overrides.redis;
+  const cluster =
+    redis && config.redis
+      ? createRedisCluster(redis, { keyPrefix: config.redis.keyPrefix, sharded: config.redis.sharded, requestsTimeoutMs: config.clusterRequestTimeoutMs })
+      : undefined;
+  defaults.push(cluster ? `${cluster.describe} (node ${config.nodeId})` : 'cluster: in-memory adapter, sessions and mailbox, single node (no REDIS_URL)');
   if (config.leadlovers.apiToken) {
     defaults.push('LeadLovers data: LEADLOVERS_API_TOKEN is set but the HTTP backend is not in this build; embedded store in use');
   } else {
@@ -70,11 +81,8 @@ export async function buildDependencies(config: Config, logger: Logger, override
       logger: logger.child({ component: 'mcp-pool' }),
     }));
 
-  const sessions = new MemorySessionRegistry();
-  const mailbox = new MemoryMailbox({ ttlMs: config.limits.mailboxTtlS * 1000, maxPerUser: config.limits.mailboxMaxPerUser });
-  const idempotency = new MemoryIdempotencyStore(config.limits.idempotencyTtlS * 1000);
-  const history = new MemoryHistoryStore(config.limits.historyLimit);
-  const limiter = createPromptLimiter({ perMinute: config.limits.promptRatePerMinute, maxInFlight: config.limits.promptMaxInFlight });
+  const { limits } = config;
+  const state = redis && config.redis ? redisState(redis.command, config.redis.keyPrefix, config) : memoryState(limits);
 
   return {
     config,
@@ -82,15 +90,41 @@ export async function buildDependencies(config: Config, logger: Logger, override
     verifier,
     runner,
     planner: createRulesPlanner(),
-    sessions,
-    mailbox,
-    idempotency,
-    history,
-    limiter,
+    ...state,
+    cluster,
     devSecret,
     defaults,
     async close() {
-      await Promise.allSettled([runner.close(), sessions.close(), mailbox.close(), idempotency.close(), history.close()]);
+      await Promise.allSettled([runner.close(), state.sessions.close(), state.mailbox.close(), state.idempotency.close(), state.history.close()]);
     },
+  };
+}
+
+type SharedState = Pick<GatewayDeps, 'sessions' | 'mailbox' | 'idempotency' | 'history' | 'limiter'>;
+
+function memoryState(limits: Config['limits']): SharedState {
+  return {
+    sessions: new MemorySessionRegistry(),
+    mailbox: new MemoryMailbox({ ttlMs: limits.mailboxTtlS * 1000, maxPerUser: limits.mailboxMaxPerUser }),
+    idempotency: new MemoryIdempotencyStore(limits.idempotencyTtlS * 1000),
+    history: new MemoryHistoryStore(limits.historyLimit),
+    limiter: createPromptLimiter({ perMinute: limits.promptRatePerMinute, maxInFlight: limits.promptMaxInFlight }),
+  };
+}
+
+function redisState(redis: Redis, prefix: string, config: Config): SharedState {
+  const { limits } = config;
+  return {
+    sessions: new RedisSessionRegistry(redis, { prefix, ttlSeconds: config.sessionTtlS }),
+    mailbox: new RedisMailbox(redis, { prefix, ttlSeconds: limits.mailboxTtlS, maxPerUser: limits.mailboxMaxPerUser }),
+    idempotency: new RedisIdempotencyStore(redis, { prefix, ttlSeconds: limits.idempotencyTtlS }),
+    history: new RedisHistoryStore(redis, { prefix, maxPerUser: limits.historyLimit }),
+    limiter: createRedisPromptLimiter(redis, {
+      prefix,
+      perMinute: limits.promptRatePerMinute,
+      maxInFlight: limits.promptMaxInFlight,
+      // A node that dies mid-request must not hold a user's in-flight slot for longer than a request can last.
+      inFlightTtlSeconds: Math.ceil((config.mcp.callTimeoutMs * 2) / 1000) + 5,
+    }),
   };
 }

@@ -1,6 +1,7 @@
 // Entry point: read config, build dependencies, start the gateway, say which defaults are in use, and shut
 // down cleanly on SIGTERM/SIGINT (a second signal exits at once). Tests use createGateway, never this file.
 import { createGateway } from './app.js';
+import { connectRedis } from './cluster/redis.js';
 import { mintToken } from './auth/mint.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { buildDependencies } from './deps.js';
@@ -19,7 +20,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const deps = await buildDependencies(config, logger);
+  // A library promise nobody awaited must be a log line, not a dead node.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  const redis = config.redis ? await connectRedis({ url: config.redis.url, password: config.redis.password, logger }) : undefined;
+  const deps = await buildDependencies(config, logger, redis ? { redis } : {});
   const gateway = createGateway(deps);
   const address = await gateway.listen();
   const url = config.publicUrl ?? `http://localhost:${address.port}`;
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
     gateway
       .close()
       .then(() => deps.close())
+      .then(() => redis?.close())
       .then(
         () => {
           logger.info('stopped');

@@ -7,6 +7,8 @@ import type {
   ErrorEvent,
   GetHistoryPayload,
   HistoryEntry,
+  PresenceChanged,
+  PresenceUser,
   PromptProgress,
   PromptResponse,
   SendPromptPayload,
@@ -22,6 +24,8 @@ export const EVENTS = {
   getHistory: 'get-history',
   ackResponse: 'ack-response',
   authRefresh: 'auth-refresh',
+  getPresence: 'get-presence',
+  presenceChanged: 'presence-changed',
   promptResponse: 'prompt-response',
   promptProgress: 'prompt-progress',
   error: 'error',
@@ -36,14 +40,21 @@ export interface ClientToServerEvents {
   'get-history': (payload: GetHistoryPayload, ack: (result: AckResult<HistoryEntry[]>) => void) => void;
   'ack-response': (payload: AckResponsePayload, ack?: (result: AckResult<{ removed: boolean }>) => void) => void;
   'auth-refresh': (payload: AuthRefreshPayload, ack?: (result: AckResult<{ expiresAt: string | null }>) => void) => void;
+  /** The users of the caller's account online anywhere in the cluster. */
+  'get-presence': (ack: (result: AckResult<PresenceUser[]>) => void) => void;
 }
 
 export interface ServerToClientEvents {
-  'prompt-response': (response: PromptResponse) => void;
+  /**
+   * Calling `received` (the Socket.IO ack) tells the server the response arrived: it leaves the mailbox at once,
+   * as with ack-response. A client that never calls it gets the response again after a reconnect.
+   */
+  'prompt-response': (response: PromptResponse, received?: () => void) => void;
   'prompt-progress': (progress: PromptProgress) => void;
   error: (error: ErrorEvent) => void;
   'session-replaced': (notice: SessionReplaced) => void;
   'server-draining': (notice: ServerDraining) => void;
+  'presence-changed': (change: PresenceChanged) => void;
 }
 
 /** Events between gateway nodes (serverSideEmit); none yet on a single node. */

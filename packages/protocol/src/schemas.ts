@@ -105,6 +105,22 @@ export const HistoryEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
+export const PresenceUserSchema = z.object({
+  userId: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  connectedAt: z.string(),
+});
+export type PresenceUser = z.infer<typeof PresenceUserSchema>;
+
+export const PresenceChangedSchema = z.object({
+  userId: z.string(),
+  name: z.string().optional(),
+  status: z.enum(['online', 'offline']),
+  at: z.string(),
+});
+export type PresenceChanged = z.infer<typeof PresenceChangedSchema>;
+
 /** Acks of list-tools / get-history / ack-response: a value or an error, never a thrown exception. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; code: z.infer<typeof ErrorCodeSchema>; message: string };
 

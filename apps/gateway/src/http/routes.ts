@@ -17,16 +17,21 @@ export interface ReadinessCheck {
   check(): boolean;
 }
 
-export function createRequestHandler(readiness: ReadinessCheck[]) {
+export interface RouteOptions {
+  nodeId: string;
+  readiness: ReadinessCheck[];
+}
+
+export function createRequestHandler({ nodeId, readiness }: RouteOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'application/json', JSON.stringify({ error: 'method not allowed' }));
 
-    if (path === '/healthz') return send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+    if (path === '/healthz') return send(res, 200, 'application/json', JSON.stringify({ status: 'ok', node: nodeId }));
     if (path === '/readyz') {
       const checks = Object.fromEntries(readiness.map((c) => [c.name, c.check()]));
       const ready = Object.values(checks).every(Boolean);
-      return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not-ready', checks }));
+      return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not-ready', node: nodeId, checks }));
     }
     const asset = STATIC_FILES[path];
     if (!asset) return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));

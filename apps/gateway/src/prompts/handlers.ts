@@ -11,22 +11,22 @@ import { failure, serveRequest } from './pipeline.js';
 import type { DraftResponse, PromptDeps } from './types.js';
 
 export function createPromptHandlers(deps: PromptDeps) {
-  function refuse(user: AuthenticatedUser, requestId: string, error: GatewayError, extra: Partial<DraftResponse> = {}): PromptResponse {
+  function refuse(user: AuthenticatedUser, origin: string | undefined, requestId: string, error: GatewayError, extra: Partial<DraftResponse> = {}): PromptResponse {
     const response: PromptResponse = { ...failure(error, extra), requestId, metadata: { executionTime: 0 } };
-    deps.emitToUser(user.id, 'prompt-response', response);
+    deps.deliver(user.id, response, origin);
     deps.logger.info({ requestId, userId: user.id, code: error.code }, 'request refused: invalid payload');
     return response;
   }
 
-  async function sendPrompt(user: AuthenticatedUser, payload: unknown): Promise<PromptResponse> {
+  async function sendPrompt(user: AuthenticatedUser, payload: unknown, origin?: string): Promise<PromptResponse> {
     const requestId = requestIdOf(payload);
     const parsed = SendPromptSchema.safeParse(payload);
     if (!parsed.success) {
-      return refuse(user, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
+      return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
     }
     const { prompt, conversationId } = parsed.data;
     const caller = { account: user.account, userId: user.id, requestId };
-    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }) };
+    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }), originSocketId: origin };
 
     return serveRequest(deps, spec, async (onProgress) => {
       const outcome = await deps.planner.run({ prompt, caller, onProgress }, deps.runner);
@@ -59,22 +59,22 @@ export function createPromptHandlers(deps: PromptDeps) {
     });
   }
 
-  async function callTool(user: AuthenticatedUser, payload: unknown): Promise<PromptResponse> {
+  async function callTool(user: AuthenticatedUser, payload: unknown, origin?: string): Promise<PromptResponse> {
     const requestId = requestIdOf(payload);
     const parsed = CallToolSchema.safeParse(payload);
     if (!parsed.success) {
-      return refuse(user, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));
+      return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));
     }
     const { tool } = parsed.data;
     if (!isToolName(tool)) {
-      return refuse(user, requestId, new GatewayError('UNKNOWN_TOOL', `Unknown tool "${tool}"`, { tools: TOOL_NAMES }));
+      return refuse(user, origin, requestId, new GatewayError('UNKNOWN_TOOL', `Unknown tool "${tool}"`, { tools: TOOL_NAMES }));
     }
     const args = toolInputSchema(tool).safeParse(parsed.data.arguments);
     if (!args.success) {
-      return refuse(user, requestId, new GatewayError('INVALID_ARGUMENTS', `Invalid arguments for ${tool}: ${describeZodError(args.error)}`, { issues: zodIssues(args.error) }), { tool });
+      return refuse(user, origin, requestId, new GatewayError('INVALID_ARGUMENTS', `Invalid arguments for ${tool}: ${describeZodError(args.error)}`, { issues: zodIssues(args.error) }), { tool });
     }
     const caller = { account: user.account, userId: user.id, requestId };
-    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }) };
+    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }), originSocketId: origin };
 
     return serveRequest(deps, spec, async (onProgress) => {
       onProgress({ stage: 'tool-started', tool });

@@ -1,5 +1,6 @@
 // Per-user admission for prompts and tool calls: a rate limit (points per minute, rate-limiter-flexible) and a cap
-// on requests in flight, so one user cannot starve the pool for everyone else.
+// on requests in flight, so one user cannot starve the pool for everyone else. In memory here (one node); the
+// cluster-wide limiter in redis-limits.ts shares the error construction below.
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { GatewayError } from '../errors.js';
 
@@ -15,6 +16,35 @@ export interface PromptLimiterOptions {
   rateLimiter?: RateLimiterAbstract;
 }
 
+export function busyError(maxInFlight: number): GatewayError {
+  return new GatewayError('BUSY', `Too many requests in progress (at most ${maxInFlight} at once); wait for one to finish`);
+}
+
+/** Consumes one point of the user's rate, turning a refusal into RATE_LIMITED with the wait in details. */
+export async function consumeRate(rate: RateLimiterAbstract, userId: string, perMinute: number): Promise<void> {
+  try {
+    await rate.consume(userId);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) {
+      const retryInS = Math.ceil(err.msBeforeNext / 1000);
+      throw new GatewayError('RATE_LIMITED', `Rate limit of ${perMinute} requests per minute reached; retry in ${retryInS} s`, {
+        retryAfterMs: err.msBeforeNext,
+      });
+    }
+    throw err;
+  }
+}
+
+/** Wraps a release so that calling it twice frees one slot only. */
+export function once(release: () => void): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release();
+  };
+}
+
 export function createPromptLimiter(options: PromptLimiterOptions): PromptLimiter {
   const rate = options.rateLimiter ?? new RateLimiterMemory({ points: options.perMinute, duration: 60 });
   const inFlight = new Map<string, number>();
@@ -22,29 +52,14 @@ export function createPromptLimiter(options: PromptLimiterOptions): PromptLimite
   return {
     async acquire(userId) {
       const current = inFlight.get(userId) ?? 0;
-      if (current >= options.maxInFlight) {
-        throw new GatewayError('BUSY', `Too many requests in progress (at most ${options.maxInFlight} at once); wait for one to finish`);
-      }
-      try {
-        await rate.consume(userId);
-      } catch (err) {
-        if (err instanceof RateLimiterRes) {
-          const retryInS = Math.ceil(err.msBeforeNext / 1000);
-          throw new GatewayError('RATE_LIMITED', `Rate limit of ${options.perMinute} requests per minute reached; retry in ${retryInS} s`, {
-            retryAfterMs: err.msBeforeNext,
-          });
-        }
-        throw err;
-      }
+      if (current >= options.maxInFlight) throw busyError(options.maxInFlight);
+      await consumeRate(rate, userId, options.perMinute);
       inFlight.set(userId, (inFlight.get(userId) ?? 0) + 1);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
+      return once(() => {
         const left = (inFlight.get(userId) ?? 1) - 1;
         if (left <= 0) inFlight.delete(userId);
         else inFlight.set(userId, left);
-      };
+      });
     },
   };
 }

@@ -29,16 +29,26 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     metadata: { ...draft.metadata, executionTime: Math.round((performance.now() - started) * 100) / 100 },
   });
 
-  const known = await deps.idempotency.begin(user.id, requestId, spec.fingerprint);
+  const known = await deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
+    // Store unreachable (Redis down): serve the request rather than refuse it; a retry may then run twice.
+    log.warn({ err }, 'idempotency store unavailable; running the request without a key');
+    return { status: 'new' } as const;
+  });
   if (known.status === 'mismatch') {
     const refused = stamp(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')));
-    deps.emitToUser(user.id, 'prompt-response', refused);
+    deps.deliver(user.id, refused, spec.originSocketId);
     return refused;
   }
   if (known.status !== 'new') {
-    const stored = known.status === 'done' ? known.response : await known.wait;
-    const response = { ...stored, metadata: { ...stored.metadata, replayed: true } };
-    deps.emitToUser(user.id, 'prompt-response', response);
+    let response: PromptResponse;
+    try {
+      const stored = known.status === 'done' ? known.response : await known.wait;
+      response = { ...stored, metadata: { ...stored.metadata, replayed: true } };
+    } catch (err) {
+      // The first attempt was abandoned, timed out or its node died: the client may retry with the same key.
+      response = stamp(failure(toGatewayError(err)));
+    }
+    deps.deliver(user.id, response, spec.originSocketId);
     log.info({ code: response.code }, 'repeated requestId answered from the stored response');
     return response;
   }
@@ -48,8 +58,8 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     release = await deps.limiter.acquire(user.id);
   } catch (err) {
     const refused = stamp(failure(toGatewayError(err)));
-    await deps.idempotency.abandon(user.id, requestId, refused);
-    deps.emitToUser(user.id, 'prompt-response', refused);
+    await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log.warn({ err }, 'could not release the idempotency key'));
+    deps.deliver(user.id, refused, spec.originSocketId);
     log.warn({ code: refused.code }, 'request refused by limits');
     return refused;
   }
@@ -70,8 +80,8 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
   } catch (err) {
     log.error({ err }, 'could not store response in mailbox; delivering anyway');
   }
-  deps.emitToUser(user.id, 'prompt-response', response);
-  await deps.idempotency.complete(user.id, requestId, response);
+  deps.deliver(user.id, response, spec.originSocketId);
+  await deps.idempotency.complete(user.id, requestId, response).catch((err: unknown) => log.warn({ err }, 'could not store the idempotency key'));
   await deps.history
     .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
     .catch((err: unknown) => log.error({ err }, 'could not append history'));

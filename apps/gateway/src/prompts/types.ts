@@ -16,8 +16,11 @@ export interface PromptDeps {
   history: HistoryStore;
   limiter: PromptLimiter;
   logger: Logger;
-  /** Delivers to every socket of the user (their one live socket, on whichever node). */
-  emitToUser(userId: string, event: 'prompt-response', payload: PromptResponse): void;
+  /**
+   * Delivers a response: to the socket that asked when it is still here (the client's receipt then clears the
+   * mailbox), else to the user's room, reaching their live socket on whichever node.
+   */
+  deliver(userId: string, response: PromptResponse, originSocketId: string | undefined): void;
   emitProgressToUser(userId: string, payload: PromptProgress): void;
 }
 
@@ -29,6 +32,8 @@ export interface RequestSpec {
   input: string;
   /** Identifies the payload, so a reused requestId with another payload is refused. */
   fingerprint: string;
+  /** The socket that sent the request. */
+  originSocketId: string | undefined;
 }
 
 /** A response before the pipeline stamps requestId and executionTime on it. */

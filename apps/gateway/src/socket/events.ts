@@ -1,7 +1,7 @@
 // Registers the client → server events on a socket. Every handler validates its input, answers through the ack
 // or an event with a code, and catches everything: a bad event never takes the socket or the node down.
 import type { Logger } from 'pino';
-import { AckResponseSchema, AuthRefreshSchema, EVENTS, GetHistorySchema, type AckResult } from '@leadlovers/protocol';
+import { AckResponseSchema, AuthRefreshSchema, EVENTS, GetHistorySchema, type AckResult, type PresenceUser } from '@leadlovers/protocol';
 import type { TokenVerifier } from '../auth/verifier.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { ToolRunner } from '../mcp/types.js';
@@ -18,6 +18,7 @@ const CLIENT_EVENTS = new Set<string>([
   EVENTS.getHistory,
   EVENTS.ackResponse,
   EVENTS.authRefresh,
+  EVENTS.getPresence,
 ]);
 
 export interface EventDeps {
@@ -27,6 +28,8 @@ export interface EventDeps {
   mailbox: Mailbox;
   verifier: TokenVerifier;
   historyLimit: number;
+  /** Users of an account online anywhere in the cluster. */
+  listPresence(account: string): Promise<PresenceUser[]>;
   logger: Logger;
   rescheduleExpiry(expiresAt: number | null): void;
 }
@@ -56,12 +59,12 @@ export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
   };
 
   on(EVENTS.sendPrompt, false, async (payload, ack) => {
-    const response = await deps.prompts.sendPrompt(user, payload);
+    const response = await deps.prompts.sendPrompt(user, payload, socket.id);
     ack?.(response);
   });
 
   on(EVENTS.callTool, false, async (payload, ack) => {
-    const response = await deps.prompts.callTool(user, payload);
+    const response = await deps.prompts.callTool(user, payload, socket.id);
     ack?.(response);
   });
 
@@ -75,6 +78,10 @@ export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid get-history payload: ${describeZodError(parsed.error)}`);
     const entries = await deps.history.list(user.id, parsed.data.limit ?? deps.historyLimit);
     ack?.({ ok: true, data: entries });
+  });
+
+  on(EVENTS.getPresence, true, async (_payload, ack) => {
+    ack?.({ ok: true, data: await deps.listPresence(user.account) });
   });
 
   on(EVENTS.ackResponse, false, async (payload, ack) => {

@@ -1,26 +1,25 @@
 // What happens around a connection's life: claim the user's single session (kicking the socket it replaces),
-// re-send undelivered responses, keep the session entry fresh, disconnect when the token expires, and release
-// the session (compare-and-delete) on disconnect.
+// announce presence, re-send undelivered responses, keep the session entry fresh, disconnect when the token
+// expires, and release the session (compare-and-delete) on disconnect.
 import type { Logger } from 'pino';
-import type { SessionReplaced } from '@leadlovers/protocol';
+import type { SessionKicker } from '../session/kicker.js';
 import type { SessionRegistry } from '../session/registry.js';
 import type { Mailbox } from '../store/mailbox.js';
+import type { Delivery } from './delivery.js';
+import { announcePresence } from './presence.js';
 import { accountRoom, userRoom, type GatewayServer, type GatewaySocket } from './types.js';
 
-const SESSION_REFRESH_MS = 20 * 60_000;
 const MAX_TIMER_MS = 2_147_483_647;
 
 export interface LifecycleDeps {
   io: GatewayServer;
   sessions: SessionRegistry;
+  kicker: SessionKicker;
   mailbox: Mailbox;
+  delivery: Delivery;
   logger: Logger;
-}
-
-/** Tells a socket (on this node, or on any node once the Redis adapter is in) that it was replaced, then cuts it. */
-export function kickSocket(io: GatewayServer, socketId: string, reason: SessionReplaced['reason']): void {
-  io.to(socketId).emit('session-replaced', { at: new Date().toISOString(), reason });
-  io.in(socketId).disconnectSockets(true);
+  /** How often the session entry's TTL is extended while the socket lives. */
+  sessionRefreshMs: number;
 }
 
 export function attachLifecycle(socket: GatewaySocket, deps: LifecycleDeps): { rescheduleExpiry(expiresAt: number | null): void } {
@@ -33,7 +32,7 @@ export function attachLifecycle(socket: GatewaySocket, deps: LifecycleDeps): { r
 
   const refreshTimer = setInterval(() => {
     deps.sessions.refresh(user.id, socket.id).catch((err: unknown) => log.warn({ err }, 'session refresh failed'));
-  }, SESSION_REFRESH_MS);
+  }, deps.sessionRefreshMs);
   refreshTimer.unref();
 
   function rescheduleExpiry(expiresAt: number | null): void {
@@ -53,7 +52,11 @@ export function attachLifecycle(socket: GatewaySocket, deps: LifecycleDeps): { r
     clearInterval(refreshTimer);
     clearTimeout(expiryTimer);
     log.info({ reason }, 'client disconnected');
-    deps.sessions.release(user.id, socket.id).catch((err: unknown) => log.warn({ err }, 'session release failed'));
+    deps.sessions.release(user.id, socket.id).then(
+      // Only the live session going away is news: a replaced socket leaving means the user is still online.
+      (released) => released && announcePresence(deps.io, user, 'offline'),
+      (err: unknown) => log.warn({ err }, 'session release failed'),
+    );
   });
 
   void claimAndReplay(socket, deps, log);
@@ -66,19 +69,23 @@ async function claimAndReplay(socket: GatewaySocket, deps: LifecycleDeps, log: L
     const previous = await deps.sessions.claim(user.id, socket.id);
     if (previous) {
       log.info({ replacedSocketId: previous }, 'session replaced: kicking the previous connection');
-      kickSocket(deps.io, previous, 'new-connection');
+      deps.kicker.kick(previous, 'new-connection');
     }
     if (socket.disconnected) {
       // It went away while we were claiming: do not leave the registry naming a dead socket.
       await deps.sessions.release(user.id, socket.id);
       return;
     }
+    announcePresence(deps.io, user, 'online');
+  } catch (err) {
+    // Redis down: the connection still works on this node; the single-session guarantee resumes with Redis.
+    log.error({ err }, 'session claim failed');
+  }
+  try {
     const pending = await deps.mailbox.pending(user.id);
-    for (const response of pending) {
-      socket.emit('prompt-response', { ...response, metadata: { ...response.metadata, replayed: true } });
-    }
+    deps.delivery.replay(socket, pending);
     if (pending.length) log.info({ count: pending.length }, 'undelivered responses re-sent');
   } catch (err) {
-    log.error({ err }, 'session claim or mailbox replay failed');
+    log.error({ err }, 'mailbox replay failed');
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { ClientToServerEvents, PromptResponse, ServerToClientEvents } from '@leadlovers/protocol';
 import { createGateway, type Gateway } from '../../src/app.js';
+import { connectRedis, type RedisConnections } from '../../src/cluster/redis.js';
 import { mintToken, type MintOptions } from '../../src/auth/mint.js';
 import { loadConfig } from '../../src/config.js';
 import { buildDependencies, type BuildOverrides, type BuiltDependencies } from '../../src/deps.js';
@@ -19,6 +20,8 @@ export interface TestGateway {
   url: string;
   gateway: Gateway;
   deps: BuiltDependencies;
+  /** Set when the gateway runs in cluster mode (env REDIS_URL). */
+  redis: RedisConnections | undefined;
   logs: LogLine[];
   rawLogs: string[];
   token(userId: string, options?: Partial<MintOptions>): Promise<string>;
@@ -31,6 +34,7 @@ export interface TestGateway {
 
 export async function startGateway(env: Record<string, string> = {}, overrides: BuildOverrides = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
+  const redisUrl = env.REDIS_URL;
   const config = loadConfig({
     NODE_ENV: 'test',
     API_SECRET: TEST_SECRET,
@@ -47,7 +51,15 @@ export async function startGateway(env: Record<string, string> = {}, overrides: 
       logs.push(JSON.parse(line) as LogLine);
     },
   });
-  const deps = await buildDependencies(config, logger, overrides);
+  let redis: RedisConnections | undefined;
+  if (redisUrl) {
+    redis = await connectRedis({ url: redisUrl, logger, connectTimeoutMs: 3_000 });
+    if (!redis.isReady()) {
+      await redis.close();
+      throw new Error(`these tests need Redis at ${redisUrl} (set REDIS_URL); it is not reachable`);
+    }
+  }
+  const deps = await buildDependencies(config, logger, { ...(redis ? { redis } : {}), ...overrides });
   const gateway = createGateway(deps);
   const { port } = await gateway.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
@@ -71,6 +83,7 @@ export async function startGateway(env: Record<string, string> = {}, overrides: 
     url,
     gateway,
     deps,
+    redis,
     logs,
     rawLogs,
     token,
@@ -80,6 +93,7 @@ export async function startGateway(env: Record<string, string> = {}, overrides: 
       for (const socket of clients) socket.disconnect();
       await gateway.close();
       await deps.close();
+      await redis?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,10 +1,19 @@
-// Shared behaviour suites for the state interfaces. Each implementation (memory now, Redis with the cluster)
-// runs the same suite, so they cannot drift apart.
-import type { PromptResponse } from '@leadlovers/protocol';
+// Shared behaviour suites for the state interfaces. Each implementation (memory in stores.test.ts, Redis in
+// redis-stores.test.ts) runs the same suite, so they cannot drift apart.
+import type { HistoryEntry, PromptResponse } from '@leadlovers/protocol';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GatewayError } from '../../src/errors.js';
 import type { SessionRegistry } from '../../src/session/registry.js';
+import type { HistoryStore } from '../../src/store/history.js';
 import type { IdempotencyStore } from '../../src/store/idempotency.js';
 import type { Mailbox } from '../../src/store/mailbox.js';
+
+/** The bounds a suite asks a mailbox for; each test states the ones it relies on. */
+export interface MailboxLimits {
+  ttlMs: number;
+  maxPerUser: number;
+}
 
 const response = (requestId: string, extra: Partial<PromptResponse> = {}): PromptResponse => ({
   isSuccess: true,
@@ -53,16 +62,34 @@ export function describeSessionRegistry(name: string, create: () => Promise<Sess
       expect(kicked).toHaveLength(ids.length - 1);
       expect(new Set([...kicked, winner]).size).toBe(ids.length);
     });
+
+    it('refresh by a replaced socket changes nothing, and releasing an unknown user is a no-op', async () => {
+      await registry.claim('u1', 's1');
+      await registry.claim('u1', 's2');
+      await registry.refresh('u1', 's1');
+      await registry.refresh('u1', 's2');
+      expect(await registry.current('u1')).toBe('s2');
+      expect(await registry.release('nobody', 's1')).toBe(false);
+      expect(await registry.current('nobody')).toBeNull();
+    });
   });
 }
 
-export function describeMailbox(name: string, create: () => Promise<Mailbox> | Mailbox): void {
+export function describeMailbox(name: string, create: (limits: MailboxLimits) => Promise<Mailbox> | Mailbox): void {
   describe(`Mailbox: ${name}`, () => {
+    const opened: Mailbox[] = [];
+    const open = async (limits: Partial<MailboxLimits> = {}): Promise<Mailbox> => {
+      const box = await create({ ttlMs: 60_000, maxPerUser: 10, ...limits });
+      opened.push(box);
+      return box;
+    };
     let mailbox: Mailbox;
     beforeEach(async () => {
-      mailbox = await create();
+      mailbox = await open();
     });
-    afterEach(() => mailbox.close());
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((box) => box.close()));
+    });
 
     it('keeps responses until acknowledged, oldest first, per user', async () => {
       await mailbox.put('u1', response('r1'));
@@ -74,6 +101,33 @@ export function describeMailbox(name: string, create: () => Promise<Mailbox> | M
       expect(await mailbox.ack('u2', 'r2')).toBe(false);
       expect((await mailbox.pending('u1')).map((r) => r.requestId)).toEqual(['r2']);
       expect((await mailbox.pending('u2')).map((r) => r.requestId)).toEqual(['x1']);
+    });
+
+    it('keeps at most maxPerUser responses, dropping the oldest', async () => {
+      const small = await open({ maxPerUser: 2 });
+      for (const id of ['r1', 'r2', 'r3']) await small.put('u', response(id));
+      expect((await small.pending('u')).map((r) => r.requestId)).toEqual(['r2', 'r3']);
+      expect(await small.ack('u', 'r1')).toBe(false);
+    });
+
+    it('stores a response put twice once, as the newest, and keeps its content', async () => {
+      await mailbox.put('u', response('r1', { data: { n: 1 } }));
+      await mailbox.put('u', response('r2', { data: [] }));
+      await mailbox.put('u', response('r1', { data: { n: 2 } }));
+      const pending = await mailbox.pending('u');
+      expect(pending.map((r) => r.requestId)).toEqual(['r2', 'r1']);
+      expect(pending.map((r) => r.data)).toEqual([[], { n: 2 }]);
+    });
+
+    it('drops each response once it is older than the ttl', async () => {
+      const short = await open({ ttlMs: 400 });
+      await short.put('u', response('r1'));
+      await sleep(250);
+      await short.put('u', response('r2'));
+      await sleep(250);
+      expect((await short.pending('u')).map((r) => r.requestId)).toEqual(['r2']);
+      await sleep(250);
+      expect(await short.pending('u')).toEqual([]);
     });
   });
 }
@@ -110,6 +164,55 @@ export function describeIdempotency(name: string, create: () => Promise<Idempote
       await store.begin('u1', 'r1', 'f');
       await store.abandon('u1', 'r1', response('r1', { isSuccess: false, code: 'RATE_LIMITED' }));
       expect(await store.begin('u1', 'r1', 'f')).toEqual({ status: 'new' });
+    });
+
+    it('settles a retry that waits on an abandoned attempt instead of leaving it hanging', async () => {
+      await store.begin('u1', 'r1', 'f');
+      const second = await store.begin('u1', 'r1', 'f');
+      if (second.status !== 'pending') throw new Error(`expected pending, got ${second.status}`);
+      await store.abandon('u1', 'r1', response('r1', { isSuccess: false, code: 'RATE_LIMITED' }));
+      // Memory hands the waiter the refusal itself; Redis cannot, so the waiter is told to retry (BUSY).
+      const outcome = await second.wait.then(
+        (r) => r.code,
+        (err: unknown) => (err instanceof GatewayError ? err.code : 'not a GatewayError'),
+      );
+      expect(['RATE_LIMITED', 'BUSY']).toContain(outcome);
+    });
+
+    it('stores nothing when completing a key that was never begun', async () => {
+      await store.complete('u1', 'ghost', response('ghost'));
+      expect(await store.begin('u1', 'ghost', 'f')).toEqual({ status: 'new' });
+    });
+
+    it('keeps users apart even when ids contain separators', async () => {
+      expect(await store.begin('a:b', 'c', 'f1')).toEqual({ status: 'new' });
+      expect(await store.begin('a', 'b:c', 'f2')).toEqual({ status: 'new' });
+    });
+  });
+}
+
+const entry = (i: number): HistoryEntry => ({
+  requestId: `r${i}`,
+  kind: 'prompt',
+  input: `p${i}`,
+  at: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
+  response: response(`r${i}`, { data: { i } }),
+});
+
+export function describeHistory(name: string, create: (maxPerUser: number) => Promise<HistoryStore> | HistoryStore): void {
+  describe(`HistoryStore: ${name}`, () => {
+    let history: HistoryStore;
+    beforeEach(async () => {
+      history = await create(3);
+    });
+    afterEach(() => history.close());
+
+    it('lists newest first, bounded per user and by the limit asked for', async () => {
+      for (let i = 0; i < 5; i++) await history.append('u', entry(i));
+      expect(await history.list('u', 10)).toEqual([entry(4), entry(3), entry(2)]);
+      expect((await history.list('u', 2)).map((e) => e.requestId)).toEqual(['r4', 'r3']);
+      expect(await history.list('u', 0)).toEqual([]);
+      expect(await history.list('other', 10)).toEqual([]);
     });
   });
 }

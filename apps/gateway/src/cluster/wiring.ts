@@ -1,0 +1,45 @@
+// Turns Redis connections into what a gateway node needs to be part of the cluster: the Socket.IO Redis adapter
+// (classic pub/sub, or sharded pub/sub for Redis Cluster), a kicker that reaches sockets on any node through
+// @socket.io/redis-emitter, and a readiness check.
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
+import { Emitter } from '@socket.io/redis-emitter';
+import type { ServerToClientEvents } from '@leadlovers/protocol';
+import { createEmitterKicker, createServerKicker, type SessionKicker } from '../session/kicker.js';
+import type { GatewayServer } from '../socket/types.js';
+import type { RedisConnections } from './redis.js';
+
+export interface ClusterWiring {
+  adapter: ReturnType<typeof createAdapter> | ReturnType<typeof createShardedAdapter>;
+  createKicker(io: GatewayServer): SessionKicker;
+  isReady(): boolean;
+  describe: string;
+}
+
+export interface ClusterOptions {
+  keyPrefix: string;
+  sharded: boolean;
+  requestsTimeoutMs: number;
+}
+
+/** The adapter's channel prefix; `pnpm kick` and other emitters must use the same. */
+export const adapterKey = (keyPrefix: string): string => `${keyPrefix}socket.io`;
+
+export function createRedisCluster(redis: RedisConnections, options: ClusterOptions): ClusterWiring {
+  const key = adapterKey(options.keyPrefix);
+  if (options.sharded) {
+    return {
+      adapter: createShardedAdapter(redis.pub, redis.sub, { channelPrefix: key, subscriptionMode: 'dynamic' }),
+      // The emitter speaks classic pub/sub only: with sharded channels, kicks go through the adapter itself.
+      createKicker: (io) => createServerKicker(io),
+      isReady: redis.isReady,
+      describe: 'cluster: Redis sharded pub/sub adapter (SPUBLISH), sessions, mailbox and limits in Redis',
+    };
+  }
+  const emitter = new Emitter<ServerToClientEvents>(redis.pub, { key });
+  return {
+    adapter: createAdapter(redis.pub, redis.sub, { key, requestsTimeout: options.requestsTimeoutMs }),
+    createKicker: () => createEmitterKicker(emitter),
+    isReady: redis.isReady,
+    describe: 'cluster: Redis adapter, sessions, mailbox, idempotency, history and limits in Redis',
+  };
+}

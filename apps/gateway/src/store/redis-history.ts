@@ -1,0 +1,60 @@
+// Cluster-wide history (get-history): per user a list `ws:history:<userId>` of HistoryEntry JSON, newest first,
+// trimmed to maxPerUser and expiring ttlSeconds after the user's last request.
+import type { HistoryEntry } from '@leadlovers/protocol';
+import type { Redis } from 'ioredis';
+import type { HistoryStore } from './history.js';
+
+export interface RedisHistoryStoreOptions {
+  prefix?: string;
+  maxPerUser?: number;
+  ttlSeconds?: number;
+}
+
+export class RedisHistoryStore implements HistoryStore {
+  private readonly prefix: string;
+  private readonly maxPerUser: number;
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisHistoryStoreOptions = {},
+  ) {
+    this.prefix = options.prefix ?? '';
+    // LTRIM 0 -1 would keep everything, so a bound below one is raised to one.
+    this.maxPerUser = Math.max(1, options.maxPerUser ?? 100);
+    this.ttlMs = Math.max(1, Math.round((options.ttlSeconds ?? 7 * 86_400) * 1000));
+  }
+
+  key(userId: string): string {
+    return `${this.prefix}ws:history:${userId}`;
+  }
+
+  async append(userId: string, entry: HistoryEntry): Promise<void> {
+    const key = this.key(userId);
+    const results = await this.redis
+      .multi()
+      .lpush(key, JSON.stringify(entry))
+      .ltrim(key, 0, this.maxPerUser - 1)
+      .pexpire(key, this.ttlMs)
+      .exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  async list(userId: string, limit: number): Promise<HistoryEntry[]> {
+    if (limit <= 0) return [];
+    const raw = await this.redis.lrange(this.key(userId), 0, limit - 1);
+    const entries: HistoryEntry[] = [];
+    for (const json of raw) {
+      try {
+        entries.push(JSON.parse(json) as HistoryEntry);
+      } catch {
+        // only our own writes land here; an unreadable one is skipped
+      }
+    }
+    return entries;
+  }
+
+  /** The caller owns the Redis connection. */
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,143 @@
+// Cluster-wide idempotency keys: `ws:idempotency:<userId, URI-encoded>:<requestId>` holds JSON
+// `{ fingerprint, state: 'pending' | 'done', response? }`. The first node to SET NX the pending marker runs the
+// request; a retry on any node polls until the response is stored, the marker is abandoned, or it times out.
+import type { PromptResponse } from '@leadlovers/protocol';
+import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError } from '../errors.js';
+import type { IdempotencyStart, IdempotencyStore } from './idempotency.js';
+
+export interface RedisIdempotencyStoreOptions {
+  prefix?: string;
+  /** How long a completed request's response answers retries. */
+  ttlSeconds?: number;
+  /** Lifetime of a pending marker, so one left by a node that died does not block its requestId forever. */
+  pendingTtlSeconds?: number;
+  pollIntervalMs?: number;
+  /** How long a retry waits for the first attempt before it is answered with TIMEOUT. */
+  waitTimeoutMs?: number;
+}
+
+type IdempotencyRecord =
+  | { fingerprint: string; state: 'pending' }
+  | { fingerprint: string; state: 'done'; response: PromptResponse };
+
+// complete() is not given the fingerprint, so the script carries it over from the pending marker; the response
+// is spliced in as the caller serialised it (a cjson round trip would turn [] into {}).
+const COMPLETE = `local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local ok, rec = pcall(cjson.decode, raw)
+if not ok or type(rec) ~= 'table' or type(rec.fingerprint) ~= 'string' then return 0 end
+local done = '{"fingerprint":' .. cjson.encode(rec.fingerprint) .. ',"state":"done","response":' .. ARGV[1] .. '}'
+redis.call('SET', KEYS[1], done, 'PX', ARGV[2])
+return 1`;
+
+const ABANDON = `local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local ok, rec = pcall(cjson.decode, raw)
+if ok and type(rec) == 'table' and rec.state == 'pending' then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+interface IdempotencyScripts {
+  idempotencyComplete(key: string, responseJson: string, ttlMs: number): Promise<number>;
+  idempotencyAbandon(key: string): Promise<number>;
+}
+
+function withScripts(redis: Redis): Redis & IdempotencyScripts {
+  if (!('idempotencyComplete' in redis)) {
+    redis.defineCommand('idempotencyComplete', { numberOfKeys: 1, lua: COMPLETE });
+    redis.defineCommand('idempotencyAbandon', { numberOfKeys: 1, lua: ABANDON });
+  }
+  return redis as Redis & IdempotencyScripts;
+}
+
+function parseRecord(raw: string): IdempotencyRecord | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<IdempotencyRecord> | null;
+    if (typeof value?.fingerprint !== 'string') return undefined;
+    if (value.state === 'pending') return { fingerprint: value.fingerprint, state: 'pending' };
+    if (value.state === 'done' && typeof value.response === 'object' && value.response !== null) {
+      return { fingerprint: value.fingerprint, state: 'done', response: value.response };
+    }
+  } catch {
+    // not ours: treated as absent
+  }
+  return undefined;
+}
+
+export class RedisIdempotencyStore implements IdempotencyStore {
+  private readonly redis: Redis & IdempotencyScripts;
+  private readonly prefix: string;
+  private readonly ttlMs: number;
+  private readonly pendingTtlMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly waitTimeoutMs: number;
+  private readonly closing = new AbortController();
+
+  constructor(redis: Redis, options: RedisIdempotencyStoreOptions = {}) {
+    this.redis = withScripts(redis);
+    this.prefix = options.prefix ?? '';
+    this.ttlMs = Math.max(1, Math.round((options.ttlSeconds ?? 86_400) * 1000));
+    this.pendingTtlMs = Math.max(1, Math.round((options.pendingTtlSeconds ?? 120) * 1000));
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.waitTimeoutMs = options.waitTimeoutMs ?? 60_000;
+  }
+
+  /** requestIds may contain ':', user ids too; encoding the user id keeps every (user, request) pair apart. */
+  key(userId: string, requestId: string): string {
+    return `${this.prefix}ws:idempotency:${encodeURIComponent(userId)}:${requestId}`;
+  }
+
+  async begin(userId: string, requestId: string, fingerprint: string): Promise<IdempotencyStart> {
+    const key = this.key(userId, requestId);
+    const marker = JSON.stringify({ fingerprint, state: 'pending' } satisfies IdempotencyRecord);
+    const existing = await this.redis.set(key, marker, 'PX', this.pendingTtlMs, 'NX', 'GET');
+    if (existing === null) return { status: 'new' };
+    const record = parseRecord(existing);
+    if (!record) {
+      // A value we cannot read answers nothing; take the key over as if it were free.
+      await this.redis.set(key, marker, 'PX', this.pendingTtlMs);
+      return { status: 'new' };
+    }
+    if (record.fingerprint !== fingerprint) return { status: 'mismatch' };
+    if (record.state === 'done') return { status: 'done', response: record.response };
+    return { status: 'pending', wait: this.waitForResponse(key, fingerprint) };
+  }
+
+  async complete(userId: string, requestId: string, response: PromptResponse): Promise<void> {
+    await this.redis.idempotencyComplete(this.key(userId, requestId), JSON.stringify(response), this.ttlMs);
+  }
+
+  /** Frees the key (only while it is still pending); waiting retries see it gone and are told to retry. */
+  async abandon(userId: string, requestId: string, _response: PromptResponse): Promise<void> {
+    await this.redis.idempotencyAbandon(this.key(userId, requestId));
+  }
+
+  /** Stops every retry still waiting (they reject); the caller owns the Redis connection. */
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
+
+  private async waitForResponse(key: string, fingerprint: string): Promise<PromptResponse> {
+    const deadline = Date.now() + this.waitTimeoutMs;
+    for (let left = this.waitTimeoutMs; left > 0; left = deadline - Date.now()) {
+      try {
+        await sleep(Math.min(this.pollIntervalMs, left), undefined, { signal: this.closing.signal });
+      } catch {
+        throw new GatewayError('BUSY', 'the gateway is shutting down; retry');
+      }
+      let raw: string | null;
+      try {
+        raw = await this.redis.get(key);
+      } catch {
+        continue; // Redis hiccup: keep polling until the deadline
+      }
+      const record = raw === null ? undefined : parseRecord(raw);
+      if (!record || record.fingerprint !== fingerprint) {
+        throw new GatewayError('BUSY', 'the first attempt was refused; retry');
+      }
+      if (record.state === 'done') return record.response;
+    }
+    throw new GatewayError('TIMEOUT', `the first attempt with this requestId did not finish within ${this.waitTimeoutMs} ms`);
+  }
+}

@@ -1,0 +1,265 @@
+// The Redis implementations against a real Redis: the shared behaviour suites first, then what only Redis has
+// (exact key names, TTLs, races through two clients, several "nodes" sharing state, failing open without Redis).
+// Every key lives under a per-run prefix and is deleted afterwards; without Redis these tests fail, never skip.
+import type { PromptResponse } from '@leadlovers/protocol';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GatewayError } from '../src/errors.js';
+import { createRedisPromptLimiter } from '../src/prompts/redis-limits.js';
+import { RedisSessionRegistry } from '../src/session/redis-registry.js';
+import { RedisHistoryStore } from '../src/store/redis-history.js';
+import { RedisIdempotencyStore } from '../src/store/redis-idempotency.js';
+import { RedisMailbox } from '../src/store/redis-mailbox.js';
+import { describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry } from './helpers/store-suites.js';
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `test:${randomUUID().slice(0, 8)}:`;
+const clients: Redis[] = [];
+let redis: Redis;
+let redis2: Redis;
+let scope = 0;
+/** A fresh key space per store, so tests never see each other's keys. */
+const nextPrefix = (): string => `${prefix}${++scope}:`;
+
+function connect(): Redis {
+  const client = new Redis(url, { connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 2 ? null : 100) });
+  client.on('error', () => {}); // surfaced through the ping below
+  clients.push(client);
+  return client;
+}
+
+async function deleteKeys(client: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await client.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+// A failed beforeAll would only mark the tests skipped; failing each test keeps a missing Redis loud.
+let unreachable: Error | undefined;
+beforeAll(async () => {
+  redis = connect();
+  redis2 = connect();
+  try {
+    await Promise.all([redis.ping(), redis2.ping()]);
+  } catch (err) {
+    unreachable = new Error(`these tests need Redis at ${url} (set REDIS_URL): ${String(err)}`);
+  }
+});
+beforeEach(() => {
+  if (unreachable) throw unreachable;
+});
+
+afterAll(async () => {
+  if (redis.status === 'ready') await deleteKeys(redis, `${prefix}*`);
+  for (const client of clients) client.disconnect();
+});
+
+const response = (requestId: string, extra: Partial<PromptResponse> = {}): PromptResponse => ({
+  isSuccess: true,
+  requestId,
+  metadata: { executionTime: 1 },
+  ...extra,
+});
+
+describeSessionRegistry('redis', () => new RedisSessionRegistry(redis, { prefix: nextPrefix() }));
+describeMailbox('redis', (limits) => new RedisMailbox(redis, { prefix: nextPrefix(), ttlSeconds: limits.ttlMs / 1000, maxPerUser: limits.maxPerUser }));
+describeIdempotency('redis', () => new RedisIdempotencyStore(redis, { prefix: nextPrefix(), pollIntervalMs: 10 }));
+describeHistory('redis', (maxPerUser) => new RedisHistoryStore(redis, { prefix: nextPrefix(), maxPerUser }));
+
+describe('RedisSessionRegistry specifics', () => {
+  it('uses exactly ws:user:connection:<userId> with a 3600 s TTL when no prefix is given', async () => {
+    const userId = `test-${randomUUID()}`;
+    const key = `ws:user:connection:${userId}`;
+    try {
+      await new RedisSessionRegistry(redis).claim(userId, 'sock-1');
+      expect(await redis.get(key)).toBe('sock-1');
+      expect(await redis.ttl(key)).toBeGreaterThanOrEqual(3599);
+    } finally {
+      await redis.del(key);
+    }
+  });
+
+  it('refresh re-extends the TTL only for the live socket; a stale socket can neither refresh nor release', async () => {
+    const registry = new RedisSessionRegistry(redis, { prefix: nextPrefix() });
+    const key = registry.key('u');
+    await registry.claim('u', 'old');
+    await registry.claim('u', 'new');
+    await redis.expire(key, 10);
+    await registry.refresh('u', 'old');
+    expect(await redis.ttl(key)).toBeLessThanOrEqual(10);
+    expect(await registry.release('u', 'old')).toBe(false);
+    expect(await redis.get(key)).toBe('new');
+    await registry.refresh('u', 'new');
+    expect(await redis.ttl(key)).toBeGreaterThanOrEqual(3599);
+  });
+
+  it('two nodes claiming one user at once: the loser is always the one the winner reports as replaced', async () => {
+    const space = nextPrefix();
+    const nodeA = new RedisSessionRegistry(redis, { prefix: space });
+    const nodeB = new RedisSessionRegistry(redis2, { prefix: space });
+    const wins = { a: 0, b: 0 };
+    for (let i = 0; i < 200; i++) {
+      const user = `race-${i}`;
+      const [fromA, fromB] = await Promise.all([nodeA.claim(user, 'a'), nodeB.claim(user, 'b')]);
+      const winner = await nodeA.current(user);
+      if (winner === 'a') expect([fromA, fromB]).toEqual(['b', null]);
+      else expect([winner, fromA, fromB]).toEqual(['b', null, 'a']);
+      wins[winner === 'a' ? 'a' : 'b']++;
+    }
+    expect(wins.a + wins.b).toBe(200);
+  });
+});
+
+describe('RedisMailbox specifics', () => {
+  it('lays a user out as a hash and a sorted set, both expiring, readable from another node', async () => {
+    const space = nextPrefix();
+    const nodeA = new RedisMailbox(redis, { prefix: space, ttlSeconds: 600 });
+    const nodeB = new RedisMailbox(redis2, { prefix: space, ttlSeconds: 600 });
+    await nodeA.put('u', response('r1', { data: { n: 1 } }));
+    const { data, order } = nodeA.keys('u');
+    expect(data).toBe(`${space}ws:mailbox:data:u`);
+    expect(order).toBe(`${space}ws:mailbox:order:u`);
+    expect(JSON.parse((await redis.hget(data, 'r1')) ?? 'null')).toEqual(response('r1', { data: { n: 1 } }));
+    expect(Number(await redis.zscore(order, 'r1'))).toBeGreaterThan(Date.now() * 1000 - 60_000_000);
+    for (const key of [data, order]) expect(await redis.ttl(key)).toBeGreaterThan(590);
+    expect((await nodeB.pending('u')).map((r) => r.requestId)).toEqual(['r1']);
+    expect(await nodeB.ack('u', 'r1')).toBe(true);
+    expect(await redis.exists(data, order)).toBe(0);
+  });
+
+  it('skips a record it cannot read instead of failing the whole replay', async () => {
+    const mailbox = new RedisMailbox(redis, { prefix: nextPrefix() });
+    await mailbox.put('u', response('r1'));
+    const { data, order } = mailbox.keys('u');
+    await redis.hset(data, 'bad', '{not json');
+    await redis.zadd(order, Date.now() * 1000 + 10_000_000, 'bad');
+    await mailbox.put('u', response('r2'));
+    expect((await mailbox.pending('u')).map((r) => r.requestId)).toEqual(['r1', 'r2']);
+  });
+});
+
+describe('RedisIdempotencyStore specifics', () => {
+  it('a retry on another node waits for the first node to complete', async () => {
+    const space = nextPrefix();
+    const nodeA = new RedisIdempotencyStore(redis, { prefix: space, pollIntervalMs: 10 });
+    const nodeB = new RedisIdempotencyStore(redis2, { prefix: space, pollIntervalMs: 10 });
+    expect(await nodeA.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
+    const retry = await nodeB.begin('u', 'r1', 'f');
+    if (retry.status !== 'pending') throw new Error(`expected pending, got ${retry.status}`);
+    setTimeout(() => void nodeA.complete('u', 'r1', response('r1', { data: [] })), 50);
+    expect(await retry.wait).toEqual(response('r1', { data: [] }));
+    expect(await nodeB.begin('u', 'r1', 'f')).toEqual({ status: 'done', response: response('r1', { data: [] }) });
+    expect(await redis.pttl(nodeA.key('u', 'r1'))).toBeGreaterThan(86_000_000);
+  });
+
+  it('an abandoned attempt rejects the retry waiting on another node with BUSY, and frees the key', async () => {
+    const space = nextPrefix();
+    const nodeA = new RedisIdempotencyStore(redis, { prefix: space, pollIntervalMs: 10 });
+    const nodeB = new RedisIdempotencyStore(redis2, { prefix: space, pollIntervalMs: 10 });
+    await nodeA.begin('u', 'r1', 'f');
+    const retry = await nodeB.begin('u', 'r1', 'f');
+    if (retry.status !== 'pending') throw new Error(`expected pending, got ${retry.status}`);
+    await nodeA.abandon('u', 'r1', response('r1', { isSuccess: false, code: 'BUSY' }));
+    await expect(retry.wait).rejects.toMatchObject({ code: 'BUSY' });
+    expect(await nodeB.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
+  });
+
+  it('a retry gives up with TIMEOUT, and a pending marker left by a dead node expires', async () => {
+    const store = new RedisIdempotencyStore(redis, { prefix: nextPrefix(), pollIntervalMs: 10, waitTimeoutMs: 150, pendingTtlSeconds: 0.4 });
+    await store.begin('u', 'r1', 'f');
+    const retry = await store.begin('u', 'r1', 'f');
+    if (retry.status !== 'pending') throw new Error(`expected pending, got ${retry.status}`);
+    const err: unknown = await retry.wait.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatewayError);
+    expect((err as GatewayError).code).toBe('TIMEOUT');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await store.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
+  });
+
+  it('abandon leaves a completed response alone', async () => {
+    const store = new RedisIdempotencyStore(redis, { prefix: nextPrefix() });
+    await store.begin('u', 'r1', 'f');
+    await store.complete('u', 'r1', response('r1'));
+    await store.abandon('u', 'r1', response('r1', { isSuccess: false }));
+    expect(await store.begin('u', 'r1', 'f')).toEqual({ status: 'done', response: response('r1') });
+  });
+});
+
+describe('RedisHistoryStore specifics', () => {
+  it('keeps one capped, expiring list per user', async () => {
+    const history = new RedisHistoryStore(redis, { prefix: nextPrefix(), maxPerUser: 2, ttlSeconds: 600 });
+    for (let i = 0; i < 4; i++) {
+      await history.append('u', { requestId: `r${i}`, kind: 'tool', input: `t${i}`, at: new Date().toISOString(), response: response(`r${i}`) });
+    }
+    expect(await redis.llen(history.key('u'))).toBe(2);
+    expect(await redis.ttl(history.key('u'))).toBeGreaterThan(590);
+    expect((await history.list('u', 10)).map((e) => e.requestId)).toEqual(['r3', 'r2']);
+  });
+});
+
+describe('Redis prompt limiter', () => {
+  const codeOf = (promise: Promise<unknown>): Promise<string> =>
+    promise.then(
+      () => 'admitted',
+      (err: unknown) => (err instanceof GatewayError ? err.code : String(err)),
+    );
+
+  it('counts the rate across nodes and answers RATE_LIMITED with the wait', async () => {
+    const space = nextPrefix();
+    const nodeA = createRedisPromptLimiter(redis, { prefix: space, perMinute: 3, maxInFlight: 10 });
+    const nodeB = createRedisPromptLimiter(redis2, { prefix: space, perMinute: 3, maxInFlight: 10 });
+    for (const node of [nodeA, nodeB, nodeA]) (await node.acquire('u'))();
+    const err: unknown = await nodeB.acquire('u').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatewayError);
+    const refused = err as GatewayError;
+    expect(refused.code).toBe('RATE_LIMITED');
+    expect(refused.message).toMatch(/retry in \d+ s/);
+    expect(refused.details?.retryAfterMs).toBeGreaterThan(0);
+    expect(await redis.get(`${space}ws:rate:u`)).toBe('4');
+    // A refused request holds no in-flight slot.
+    expect(await redis.exists(`${space}ws:inflight:u`)).toBe(0);
+  });
+
+  it('caps requests in flight across nodes; release frees one slot, once', async () => {
+    const space = nextPrefix();
+    const key = `${space}ws:inflight:u`;
+    const nodeA = createRedisPromptLimiter(redis, { prefix: space, perMinute: 100, maxInFlight: 2 });
+    const nodeB = createRedisPromptLimiter(redis2, { prefix: space, perMinute: 100, maxInFlight: 2 });
+    const first = await nodeA.acquire('u');
+    const second = await nodeB.acquire('u');
+    expect(await codeOf(nodeA.acquire('u'))).toBe('BUSY');
+    expect(await redis.ttl(key)).toBeGreaterThan(100);
+    first();
+    first();
+    await expect.poll(() => redis.get(key)).toBe('1');
+    const third = await nodeA.acquire('u');
+    expect(await codeOf(nodeB.acquire('u'))).toBe('BUSY');
+    second();
+    third();
+    await expect.poll(() => redis.exists(key)).toBe(0);
+  });
+
+  it('fails open on in-flight and falls back to the in-memory rate when Redis is unreachable', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    const down = new Redis({ host: '127.0.0.1', port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    down.on('error', () => {});
+    clients.push(down);
+    await down.connect().catch(() => {});
+    const errors: unknown[] = [];
+    const limiter = createRedisPromptLimiter(down, { prefix: nextPrefix(), perMinute: 2, maxInFlight: 1, onRedisError: (err) => errors.push(err) });
+    await limiter.acquire('u');
+    await limiter.acquire('u'); // over maxInFlight, admitted: fail open
+    expect(await codeOf(limiter.acquire('u'))).toBe('RATE_LIMITED'); // the insurance limiter's third point
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+  });
+});
