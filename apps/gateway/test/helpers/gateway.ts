@@ -127,6 +127,13 @@ export function nextEvent<T>(socket: Client, event: string, timeoutMs = 10_000):
   });
 }
 
+/** Records every payload of an event from now on (for events that may also carry unrelated payloads). */
+export function collect<T>(socket: Client, event: string): T[] {
+  const seen: T[] = [];
+  (socket as unknown as { on(event: string, fn: (value: T) => void): void }).on(event, (value: T) => seen.push(value));
+  return seen;
+}
+
 export function sendPrompt(socket: Client, prompt: string, requestId?: string, timeoutMs = 20_000): Promise<PromptResponse> {
   return socket.timeout(timeoutMs).emitWithAck('send-prompt', requestId ? { prompt, requestId } : { prompt });
 }
