@@ -122,8 +122,8 @@ describe('RedisMailbox specifics', () => {
     const nodeB = new RedisMailbox(redis2, { prefix: space, ttlSeconds: 600 });
     await nodeA.put('u', response('r1', { data: { n: 1 } }));
     const { data, order } = nodeA.keys('u');
-    expect(data).toBe(`${space}ws:mailbox:data:u`);
-    expect(order).toBe(`${space}ws:mailbox:order:u`);
+    expect(data).toBe(`${space}ws:mailbox:data:{u}`);
+    expect(order).toBe(`${space}ws:mailbox:order:{u}`);
     expect(JSON.parse((await redis.hget(data, 'r1')) ?? 'null')).toEqual(response('r1', { data: { n: 1 } }));
     expect(Number(await redis.zscore(order, 'r1'))).toBeGreaterThan(Date.now() * 1000 - 60_000_000);
     for (const key of [data, order]) expect(await redis.ttl(key)).toBeGreaterThan(590);

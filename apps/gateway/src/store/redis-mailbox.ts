@@ -1,5 +1,5 @@
-// The cluster-wide response mailbox: per user, a hash `ws:mailbox:data:<userId>` (requestId → response JSON) and a
-// sorted set `ws:mailbox:order:<userId>` (requestId scored by the Redis server's clock in µs) that gives the order,
+// The cluster-wide response mailbox: per user, a hash `ws:mailbox:data:{<userId>}` (requestId → response JSON) and a
+// sorted set `ws:mailbox:order:{<userId>}` (requestId scored by the Redis server's clock in µs) that gives the order,
 // the per-user bound and the expiry of single entries. Any node can re-send a response another node stored.
 import type { PromptResponse } from '@leadlovers/protocol';
 import type { Redis } from 'ioredis';
@@ -86,7 +86,8 @@ export class RedisMailbox implements Mailbox {
   }
 
   keys(userId: string): { data: string; order: string } {
-    return { data: `${this.prefix}ws:mailbox:data:${userId}`, order: `${this.prefix}ws:mailbox:order:${userId}` };
+    // The {hash tag} puts both keys of a user in one Redis Cluster slot, so the Lua scripts may touch both.
+    return { data: `${this.prefix}ws:mailbox:data:{${userId}}`, order: `${this.prefix}ws:mailbox:order:{${userId}}` };
   }
 
   async put(userId: string, response: PromptResponse): Promise<void> {
