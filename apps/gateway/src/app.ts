@@ -9,8 +9,12 @@ import { createOriginPolicy } from './auth/origins.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import type { ClusterWiring } from './cluster/wiring.js';
 import type { Config } from './config.js';
+import { GatewayError } from './errors.js';
+import { createMetricsHandler, createMetricsServer } from './http/metrics-endpoint.js';
 import { createRequestHandler } from './http/routes.js';
+import { meterToolCalls } from './mcp/metered-runner.js';
 import type { ToolRunner } from './mcp/types.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
 import type { Planner } from './planner/planner.js';
 import { createPromptHandlers } from './prompts/handlers.js';
 import type { PromptLimiter } from './prompts/limits.js';
@@ -38,11 +42,16 @@ export interface GatewayDeps {
   limiter: PromptLimiter;
   /** Redis adapter, cross-node kicks and readiness; absent on a single in-memory node. */
   cluster?: ClusterWiring | undefined;
+  /** This instance's Prometheus metrics; default: a fresh registry reading this runner and cluster. */
+  metrics?: GatewayMetrics | undefined;
 }
 
 export interface Gateway {
   readonly io: GatewayServer;
   readonly httpServer: HttpServer;
+  readonly metrics: GatewayMetrics;
+  /** The server answering /metrics when METRICS_PORT is set; otherwise /metrics is on httpServer. */
+  readonly metricsServer: HttpServer | undefined;
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Disconnects every client and closes the HTTP server. Dependencies stay open: their owner closes them. */
   close(): Promise<void>;
@@ -53,7 +62,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
   const readiness = [{ name: 'mcpPool', check: () => deps.runner.stats().readyWorkers > 0 }];
   if (deps.cluster) readiness.push({ name: 'redis', check: deps.cluster.isReady });
-  const httpServer = createServer(createRequestHandler({ nodeId: config.nodeId, readiness }));
+  const metrics = deps.metrics ?? createMetrics({ runner: deps.runner, isRedisReady: deps.cluster?.isReady });
+  const ownsMetrics = !deps.metrics;
+  const metricsHandler = createMetricsHandler(metrics.registry, config.metrics.token);
+  const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metricsHandler);
+  const httpServer = createServer(
+    createRequestHandler({ nodeId: config.nodeId, readiness, metrics: metricsServer ? undefined : metricsHandler }),
+  );
 
   const io: GatewayServer = new Server(httpServer, {
     maxHttpBufferSize: config.limits.maxMessageBytes,
@@ -68,7 +83,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
   });
 
-  io.use(createAuthMiddleware({ verifier: deps.verifier, origins, logger }));
+  io.use(createAuthMiddleware({ verifier: deps.verifier, origins, logger, metrics }));
   io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
     logger.warn({ code: err.code, reason: err.message, ip: err.req?.socket?.remoteAddress }, 'transport connection error');
   });
@@ -76,13 +91,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const kicker = deps.cluster ? deps.cluster.createKicker(io) : createServerKicker(io);
   const delivery = createDelivery(io, deps.mailbox, logger);
   const prompts = createPromptHandlers({
-    runner: deps.runner,
+    runner: meterToolCalls(deps.runner, metrics),
     planner: deps.planner,
     mailbox: deps.mailbox,
     idempotency: deps.idempotency,
     history: deps.history,
     limiter: deps.limiter,
     logger,
+    metrics,
     deliver: delivery.deliver,
     emitProgressToUser: (userId, payload) => io.to(userRoom(userId)).emit('prompt-progress', payload),
   });
@@ -95,6 +111,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       mailbox: deps.mailbox,
       delivery,
       logger,
+      metrics,
       sessionRefreshMs: Math.floor((config.sessionTtlS * 1000) / 3),
     });
     registerEvents(socket, {
@@ -104,7 +121,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
       mailbox: deps.mailbox,
       verifier: deps.verifier,
       historyLimit: config.limits.historyLimit,
-      listPresence: (account) => listPresence(io, account, config.clusterRequestTimeoutMs),
+      listPresence: (account) =>
+        listPresence(io, account, config.clusterRequestTimeoutMs).catch((err: unknown) => {
+          if (err instanceof GatewayError && err.code === 'TIMEOUT') metrics.clusterRequestTimeouts.inc({ request: 'presence' });
+          throw err;
+        }),
       logger,
       rescheduleExpiry: lifecycle.rescheduleExpiry,
     });
@@ -113,19 +134,28 @@ export function createGateway(deps: GatewayDeps): Gateway {
   return {
     io,
     httpServer,
-    listen(port = config.port, host = config.host) {
-      return new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve(httpServer.address() as AddressInfo);
-        });
-      });
+    metrics,
+    metricsServer,
+    async listen(port = config.port, host = config.host) {
+      if (metricsServer) await listenOn(metricsServer, config.metrics.port, host);
+      return listenOn(httpServer, port, host);
     },
     async close() {
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      if (ownsMetrics) metrics.close();
     },
   };
+}
+
+function listenOn(server: HttpServer, port: number | undefined, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
 }

@@ -71,6 +71,9 @@ export const EnvSchema = z
     IDEMPOTENCY_TTL_S: int(86_400, 60, 30 * 86_400),
     PING_INTERVAL_MS: int(25_000, 1_000, 300_000),
     PING_TIMEOUT_MS: int(20_000, 1_000, 300_000),
+
+    METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65_535).optional()),
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -149,6 +152,12 @@ export interface Config {
     readonly pingIntervalMs: number;
     readonly pingTimeoutMs: number;
   };
+  readonly metrics: {
+    /** Serve /metrics on this port instead of PORT (0: any free port, for tests). */
+    readonly port: number | undefined;
+    /** When set, /metrics needs `Authorization: Bearer <token>`. */
+    readonly token: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -215,6 +224,7 @@ function toConfig(env: Env): Config {
       pingIntervalMs: env.PING_INTERVAL_MS,
       pingTimeoutMs: env.PING_TIMEOUT_MS,
     },
+    metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
   });
 }
 

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const address = await gateway.listen();
   const url = config.publicUrl ?? `http://localhost:${address.port}`;
 
-  logger.info({ port: address.port, host: config.host, env: config.env, defaults: deps.defaults }, `gateway listening on ${url}`);
+  logger.info({ port: address.port, metricsPort: config.metrics.port, host: config.host, env: config.env, defaults: deps.defaults }, `gateway listening on ${url}`);
   for (const line of deps.defaults) logger.info(line);
   if (deps.devSecret) {
     const token = await mintToken(deps.devSecret, { userId: 'dev-user', account: 'demo', name: 'Dev User', ttlSeconds: 12 * 3600 });

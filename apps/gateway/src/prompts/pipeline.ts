@@ -4,6 +4,7 @@
 // way becomes a failure response with a code; nothing here can take the socket or the node down.
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { GatewayError, toGatewayError } from '../errors.js';
+import { codeLabel, toolLabel } from '../metrics.js';
 import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
 
 export type Work = (onProgress: (progress: Omit<PromptProgress, 'requestId'>) => void) => Promise<DraftResponse>;
@@ -28,6 +29,14 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     requestId,
     metadata: { ...draft.metadata, executionTime: Math.round((performance.now() - started) * 100) / 100 },
   });
+  /** Counts a request that reached admission (refused there or answered); answers from the idempotency store are not new work. */
+  const record = (response: PromptResponse): void => {
+    const tool = toolLabel(response.tool);
+    const code = response.isSuccess ? 'OK' : codeLabel(response.code);
+    deps.metrics.requests.inc({ kind: spec.kind, tool, planner: spec.kind === 'prompt' ? deps.planner.name : 'none', code });
+    deps.metrics.requestDuration.observe({ kind: spec.kind, tool }, (performance.now() - started) / 1000);
+    if (code === 'RATE_LIMITED') deps.metrics.rateLimited.inc();
+  };
 
   const known = await deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
     // Store unreachable (Redis down): serve the request rather than refuse it; a retry may then run twice.
@@ -60,6 +69,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     const refused = stamp(failure(toGatewayError(err)));
     await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log.warn({ err }, 'could not release the idempotency key'));
     deps.deliver(user.id, refused, spec.originSocketId);
+    record(refused);
     log.warn({ code: refused.code }, 'request refused by limits');
     return refused;
   }
@@ -86,6 +96,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
     .catch((err: unknown) => log.error({ err }, 'could not append history'));
 
+  record(response);
   log.info(
     { tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
     spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',

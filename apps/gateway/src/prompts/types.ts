@@ -1,6 +1,7 @@
 // What the prompt handlers need from the rest of the gateway, passed in (no globals), so tests can swap pieces.
 import type { Logger } from 'pino';
 import type { AuthenticatedUser, PromptProgress, PromptResponse } from '@leadlovers/protocol';
+import type { GatewayMetrics } from '../metrics.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { Planner } from '../planner/planner.js';
 import type { HistoryStore } from '../store/history.js';
@@ -16,6 +17,7 @@ export interface PromptDeps {
   history: HistoryStore;
   limiter: PromptLimiter;
   logger: Logger;
+  metrics: Pick<GatewayMetrics, 'requests' | 'requestDuration' | 'rateLimited'>;
   /**
    * Delivers a response: to the socket that asked when it is still here (the client's receipt then clears the
    * mailbox), else to the user's room, reaching their live socket on whichever node.

@@ -2,6 +2,7 @@
 // announce presence, re-send undelivered responses, keep the session entry fresh, disconnect when the token
 // expires, and release the session (compare-and-delete) on disconnect.
 import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../metrics.js';
 import type { SessionKicker } from '../session/kicker.js';
 import type { SessionRegistry } from '../session/registry.js';
 import type { Mailbox } from '../store/mailbox.js';
@@ -18,6 +19,7 @@ export interface LifecycleDeps {
   mailbox: Mailbox;
   delivery: Delivery;
   logger: Logger;
+  metrics: Pick<GatewayMetrics, 'connectedSockets' | 'connections' | 'disconnections' | 'sessionKicks' | 'mailboxRedeliveries'>;
   /** How often the session entry's TTL is extended while the socket lives. */
   sessionRefreshMs: number;
 }
@@ -29,6 +31,8 @@ export function attachLifecycle(socket: GatewaySocket, deps: LifecycleDeps): { r
 
   void socket.join([userRoom(user.id), accountRoom(user.account)]);
   log.info({ account: user.account, transport: socket.conn.transport.name }, 'client connected');
+  deps.metrics.connections.inc();
+  deps.metrics.connectedSockets.inc();
 
   const refreshTimer = setInterval(() => {
     deps.sessions.refresh(user.id, socket.id).catch((err: unknown) => log.warn({ err }, 'session refresh failed'));
@@ -52,6 +56,8 @@ export function attachLifecycle(socket: GatewaySocket, deps: LifecycleDeps): { r
     clearInterval(refreshTimer);
     clearTimeout(expiryTimer);
     log.info({ reason }, 'client disconnected');
+    deps.metrics.connectedSockets.dec();
+    deps.metrics.disconnections.inc({ reason });
     deps.sessions.release(user.id, socket.id).then(
       // Only the live session going away is news: a replaced socket leaving means the user is still online.
       (released) => released && announcePresence(deps.io, user, 'offline'),
@@ -70,6 +76,7 @@ async function claimAndReplay(socket: GatewaySocket, deps: LifecycleDeps, log: L
     if (previous) {
       log.info({ replacedSocketId: previous }, 'session replaced: kicking the previous connection');
       deps.kicker.kick(previous, 'new-connection');
+      deps.metrics.sessionKicks.inc({ cause: 'replaced' });
     }
     if (socket.disconnected) {
       // It went away while we were claiming: do not leave the registry naming a dead socket.
@@ -84,6 +91,7 @@ async function claimAndReplay(socket: GatewaySocket, deps: LifecycleDeps, log: L
   try {
     const pending = await deps.mailbox.pending(user.id);
     deps.delivery.replay(socket, pending);
+    deps.metrics.mailboxRedeliveries.inc(pending.length);
     if (pending.length) log.info({ count: pending.length }, 'undelivered responses re-sent');
   } catch (err) {
     log.error({ err }, 'mailbox replay failed');
