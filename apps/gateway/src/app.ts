@@ -4,11 +4,13 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { createAuthMiddleware } from './auth/middleware.js';
+import { connectError, createAuthMiddleware } from './auth/middleware.js';
 import { createOriginPolicy } from './auth/origins.js';
 import type { TokenVerifier } from './auth/verifier.js';
+import { createAdmission } from './admission.js';
 import type { ClusterWiring } from './cluster/wiring.js';
 import type { Config } from './config.js';
+import { createInFlightTracker, drainNode, type DrainReport } from './drain.js';
 import { GatewayError } from './errors.js';
 import { createMetricsHandler, createMetricsServer } from './http/metrics-endpoint.js';
 import { createRequestHandler } from './http/routes.js';
@@ -53,6 +55,8 @@ export interface Gateway {
   /** The server answering /metrics when METRICS_PORT is set; otherwise /metrics is on httpServer. */
   readonly metricsServer: HttpServer | undefined;
   listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Graceful drain (config.drain): not-ready, server-draining, in-flight requests finish, batched disconnects. */
+  drain(): Promise<DrainReport>;
   /** Disconnects every client and closes the HTTP server. Dependencies stay open: their owner closes them. */
   close(): Promise<void>;
 }
@@ -60,7 +64,18 @@ export interface Gateway {
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
-  const readiness = [{ name: 'mcpPool', check: () => deps.runner.stats().readyWorkers > 0 }];
+  const admission = createAdmission({
+    maxConnections: config.shedding.maxConnections,
+    maxRssBytes: config.shedding.maxRssBytes,
+    // Read only on handshakes and readiness probes, after `io` below exists.
+    connections: () => io.of('/').sockets.size,
+  });
+  const inFlight = createInFlightTracker();
+  const readiness = [
+    { name: 'mcpPool', check: () => deps.runner.stats().readyWorkers > 0 },
+    { name: 'notDraining', check: () => !admission.draining },
+    { name: 'capacity', check: admission.hasCapacity },
+  ];
   if (deps.cluster) readiness.push({ name: 'redis', check: deps.cluster.isReady });
   const metrics = deps.metrics ?? createMetrics({ runner: deps.runner, isRedisReady: deps.cluster?.isReady });
   const ownsMetrics = !deps.metrics;
@@ -83,6 +98,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
   });
 
+  // Cheap refusals first: a draining or overloaded node says so before it spends a JWT verification.
+  io.use((_socket, next) => {
+    const refusal = admission.refusal();
+    next(refusal ? connectError(refusal.code, refusal.message) : undefined);
+  });
   io.use(createAuthMiddleware({ verifier: deps.verifier, origins, logger, metrics }));
   io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
     logger.warn({ code: err.code, reason: err.message, ip: err.req?.socket?.remoteAddress }, 'transport connection error');
@@ -100,6 +120,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
     metrics,
     deliver: delivery.deliver,
+    isDraining: () => admission.draining,
     emitProgressToUser: (userId, payload) => io.to(userRoom(userId)).emit('prompt-progress', payload),
   });
 
@@ -127,6 +148,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           throw err;
         }),
       logger,
+      inFlight,
       rescheduleExpiry: lifecycle.rescheduleExpiry,
     });
   });
@@ -140,7 +162,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (metricsServer) await listenOn(metricsServer, config.metrics.port, host);
       return listenOn(httpServer, port, host);
     },
+    drain: () => drainNode({ io, admission, inFlight, logger }, config.drain),
     async close() {
+      admission.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

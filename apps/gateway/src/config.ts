@@ -40,6 +40,12 @@ export const EnvSchema = z
     NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1..64 letters, digits, . _ -').optional(),
     CLUSTER_REQUEST_TIMEOUT_MS: int(2_000, 100, 60_000),
     SESSION_TTL_S: int(3_600, 5, 86_400),
+    DRAIN_TIMEOUT_MS: int(15_000, 0, 600_000),
+    DRAIN_BATCH_SIZE: int(200, 1, 100_000),
+    DRAIN_BATCH_INTERVAL_MS: int(250, 0, 60_000),
+    MAX_CONNECTIONS: int(0, 0, 10_000_000),
+    MAX_RSS_MB: int(0, 0, 1_048_576),
+    LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 
     API_SECRET: optionalString,
     JWKS_URL: optionalUrl,
@@ -117,6 +123,11 @@ export interface Config {
   readonly clusterRequestTimeoutMs: number;
   /** TTL of a user's session key; refreshed every third of it while the socket lives. */
   readonly sessionTtlS: number;
+  /** Graceful drain on SIGTERM: how long in-flight requests may finish, then disconnect batches. */
+  readonly drain: { readonly timeoutMs: number; readonly batchSize: number; readonly batchIntervalMs: number };
+  /** Load shedding: above these (0 = no limit) the node turns not-ready and refuses new connections. */
+  readonly shedding: { readonly maxConnections: number; readonly maxRssBytes: number };
+  readonly logFormat: 'json' | 'pretty';
   readonly auth: {
     readonly secret: string | undefined;
     readonly jwksUrl: string | undefined;
@@ -194,6 +205,9 @@ function toConfig(env: Env): Config {
       : undefined,
     clusterRequestTimeoutMs: env.CLUSTER_REQUEST_TIMEOUT_MS,
     sessionTtlS: env.SESSION_TTL_S,
+    drain: { timeoutMs: env.DRAIN_TIMEOUT_MS, batchSize: env.DRAIN_BATCH_SIZE, batchIntervalMs: env.DRAIN_BATCH_INTERVAL_MS },
+    shedding: { maxConnections: env.MAX_CONNECTIONS, maxRssBytes: env.MAX_RSS_MB * 1024 * 1024 },
+    logFormat: env.LOG_FORMAT,
     auth: {
       secret: env.API_SECRET,
       jwksUrl,

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   // A library promise nobody awaited must be a log line, not a dead node.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   const redis = config.redis ? await connectRedis({ url: config.redis.url, password: config.redis.password, logger }) : undefined;
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     gateway
-      .close()
+      .drain()
+      .then(() => gateway.close())
       .then(() => deps.close())
       .then(() => redis?.close())
       .then(

@@ -6,6 +6,8 @@ export const ERROR_CODES = [
   'TOKEN_INVALID',
   'TOKEN_EXPIRED',
   'ORIGIN_FORBIDDEN',
+  'SERVER_DRAINING',
+  'OVERLOADED',
   // prompt-response / ack / error event
   'INVALID_PAYLOAD',
   'PAYLOAD_TOO_LARGE',

@@ -125,5 +125,5 @@ export type PresenceChanged = z.infer<typeof PresenceChangedSchema>;
 export type AckResult<T> = { ok: true; data: T } | { ok: false; code: z.infer<typeof ErrorCodeSchema>; message: string };
 
 export interface ConnectErrorData {
-  code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'ORIGIN_FORBIDDEN' | 'RATE_LIMITED';
+  code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'ORIGIN_FORBIDDEN' | 'RATE_LIMITED' | 'SERVER_DRAINING' | 'OVERLOADED';
 }

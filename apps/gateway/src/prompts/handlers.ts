@@ -14,7 +14,7 @@ export function createPromptHandlers(deps: PromptDeps) {
   function refuse(user: AuthenticatedUser, origin: string | undefined, requestId: string, error: GatewayError, extra: Partial<DraftResponse> = {}): PromptResponse {
     const response: PromptResponse = { ...failure(error, extra), requestId, metadata: { executionTime: 0 } };
     deps.deliver(user.id, response, origin);
-    deps.logger.info({ requestId, userId: user.id, code: error.code }, 'request refused: invalid payload');
+    deps.logger.info({ requestId, userId: user.id, account: user.account, code: error.code }, 'request refused: invalid payload');
     return response;
   }
 

@@ -22,7 +22,7 @@ export function failure(err: GatewayError, extra: Partial<DraftResponse> = {}): 
 export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Work): Promise<PromptResponse> {
   const started = performance.now();
   const { user, requestId } = spec;
-  const log = deps.logger.child({ requestId, userId: user.id, kind: spec.kind });
+  const log = deps.logger.child({ requestId, userId: user.id, account: user.account, kind: spec.kind });
 
   const stamp = (draft: DraftResponse): PromptResponse => ({
     ...draft,
@@ -37,6 +37,12 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     deps.metrics.requestDuration.observe({ kind: spec.kind, tool }, (performance.now() - started) / 1000);
     if (code === 'RATE_LIMITED') deps.metrics.rateLimited.inc();
   };
+
+  if (deps.isDraining()) {
+    const refused = stamp(failure(new GatewayError('SERVER_DRAINING', 'This node is shutting down; resend after reconnecting (same requestId is safe)')));
+    deps.deliver(user.id, refused, spec.originSocketId);
+    return refused;
+  }
 
   const known = await deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
     // Store unreachable (Redis down): serve the request rather than refuse it; a retry may then run twice.

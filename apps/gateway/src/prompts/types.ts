@@ -23,6 +23,8 @@ export interface PromptDeps {
    * mailbox), else to the user's room, reaching their live socket on whichever node.
    */
   deliver(userId: string, response: PromptResponse, originSocketId: string | undefined): void;
+  /** While the node drains, new requests are refused (SERVER_DRAINING) so that in-flight ones can finish. */
+  isDraining(): boolean;
   emitProgressToUser(userId: string, payload: PromptProgress): void;
 }
 

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { AckResponseSchema, AuthRefreshSchema, EVENTS, GetHistorySchema, type AckResult, type PresenceUser } from '@leadlovers/protocol';
 import type { TokenVerifier } from '../auth/verifier.js';
+import type { InFlightTracker } from '../drain.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { createPromptHandlers } from '../prompts/handlers.js';
@@ -28,6 +29,8 @@ export interface EventDeps {
   mailbox: Mailbox;
   verifier: TokenVerifier;
   historyLimit: number;
+  /** Counts requests in flight, so a drain can wait for them. */
+  inFlight: InFlightTracker;
   /** Users of an account online anywhere in the cluster. */
   listPresence(account: string): Promise<PresenceUser[]>;
   logger: Logger;
@@ -58,15 +61,14 @@ export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
     });
   };
 
-  on(EVENTS.sendPrompt, false, async (payload, ack) => {
-    const response = await deps.prompts.sendPrompt(user, payload, socket.id);
-    ack?.(response);
-  });
+  // A request counts as in flight until its ack is queued, so a drain never disconnects before the answer.
+  on(EVENTS.sendPrompt, false, (payload, ack) =>
+    deps.inFlight.track(deps.prompts.sendPrompt(user, payload, socket.id).then((response) => ack?.(response))),
+  );
 
-  on(EVENTS.callTool, false, async (payload, ack) => {
-    const response = await deps.prompts.callTool(user, payload, socket.id);
-    ack?.(response);
-  });
+  on(EVENTS.callTool, false, (payload, ack) =>
+    deps.inFlight.track(deps.prompts.callTool(user, payload, socket.id).then((response) => ack?.(response))),
+  );
 
   on(EVENTS.listTools, true, async (_payload, ack) => {
     const tools = await deps.runner.listTools();
