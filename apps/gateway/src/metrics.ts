@@ -77,6 +77,13 @@ export function createMetrics(sources: MetricSources = {}) {
     buckets: DURATION_BUCKETS_S,
     registers,
   });
+  const plannerDuration = new Histogram({
+    name: 'gateway_planner_duration_seconds',
+    help: 'Time a planner spends deciding which tool to call (tool calls excluded), by planner',
+    labelNames: ['planner'] as const,
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+    registers,
+  });
   const rateLimited = new Counter({ name: 'gateway_rate_limited_requests_total', help: 'Requests refused with RATE_LIMITED', registers });
   const mailboxRedeliveries = new Counter({
     name: 'gateway_mailbox_redeliveries_total',
@@ -159,6 +166,7 @@ export function createMetrics(sources: MetricSources = {}) {
     requests,
     requestDuration,
     toolCallDuration,
+    plannerDuration,
     rateLimited,
     mailboxRedeliveries,
     clusterRequestTimeouts,

@@ -50,6 +50,7 @@ describe('metrics', () => {
     expect(valueOf(text, 'gateway_requests_total', { kind: 'prompt', tool: 'get_machines', planner: 'rules', code: 'OK' })).toBe(1);
     expect(valueOf(text, 'gateway_requests_total', { kind: 'tool', tool: 'get_machine_details', planner: 'none', code: 'NOT_FOUND' })).toBe(1);
     expect(valueOf(text, 'gateway_request_duration_seconds_count', { kind: 'prompt', tool: 'get_machines' })).toBe(1);
+    expect(valueOf(text, 'gateway_planner_duration_seconds_count', { planner: 'rules' })).toBe(1);
     expect(valueOf(text, 'gateway_request_duration_seconds_sum', { kind: 'prompt', tool: 'get_machines' })).toBeGreaterThan(0);
     expect(valueOf(text, 'gateway_tool_call_duration_seconds_count', { tool: 'get_machines', code: 'OK' })).toBe(1);
     expect(valueOf(text, 'gateway_tool_call_duration_seconds_count', { tool: 'get_machine_details', code: 'NOT_FOUND' })).toBe(1);

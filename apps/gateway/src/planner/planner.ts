@@ -20,7 +20,10 @@ export interface PlannerInput {
   onProgress(progress: PlannerProgress): void;
 }
 
-export type PlannerOutcome =
+/** Every outcome says how long the planner spent deciding (tool calls excluded), for the planner metric. */
+export type PlannerOutcome = PlannerDecision & { planningMs: number };
+
+export type PlannerDecision =
   | {
       kind: 'answered';
       tool: string;

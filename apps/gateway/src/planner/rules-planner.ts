@@ -8,8 +8,10 @@ export function createRulesPlanner(now: () => Date = () => new Date()): Planner 
   return {
     name: 'rules',
     async run(input: PlannerInput, tools: ToolRunner): Promise<PlannerOutcome> {
+      const started = performance.now();
       const plan = planPrompt(input.prompt, { now: now() });
-      if (plan.kind !== 'call') return plan;
+      const planningMs = performance.now() - started;
+      if (plan.kind !== 'call') return { ...plan, planningMs };
       input.onProgress({ stage: 'planned', tool: plan.tool });
       input.onProgress({ stage: 'tool-started', tool: plan.tool });
       let result;
@@ -22,9 +24,9 @@ export function createRulesPlanner(now: () => Date = () => new Date()): Planner 
         });
       } catch (err) {
         if (!(err instanceof GatewayError)) throw err;
-        return { kind: 'failed', tool: plan.tool, error: err, language: plan.language };
+        return { kind: 'failed', tool: plan.tool, error: err, language: plan.language, planningMs };
       }
-      return { kind: 'answered', tool: plan.tool, arguments: plan.arguments, result, language: plan.language };
+      return { kind: 'answered', tool: plan.tool, arguments: plan.arguments, result, language: plan.language, planningMs };
     },
   };
 }

@@ -30,6 +30,7 @@ export function createPromptHandlers(deps: PromptDeps) {
 
     return serveRequest(deps, spec, async (onProgress) => {
       const outcome = await deps.planner.run({ prompt, caller, onProgress }, deps.runner);
+      deps.metrics.plannerDuration.observe({ planner: deps.planner.name }, outcome.planningMs / 1000);
       const metadata = { planner: deps.planner.name };
       switch (outcome.kind) {
         case 'answered':

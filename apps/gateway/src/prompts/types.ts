@@ -17,7 +17,7 @@ export interface PromptDeps {
   history: HistoryStore;
   limiter: PromptLimiter;
   logger: Logger;
-  metrics: Pick<GatewayMetrics, 'requests' | 'requestDuration' | 'rateLimited'>;
+  metrics: Pick<GatewayMetrics, 'requests' | 'requestDuration' | 'rateLimited' | 'plannerDuration'>;
   /**
    * Delivers a response: to the socket that asked when it is still here (the client's receipt then clears the
    * mailbox), else to the user's room, reaching their live socket on whichever node.
