@@ -18,6 +18,7 @@ import { meterToolCalls } from './mcp/metered-runner.js';
 import type { ToolRunner } from './mcp/types.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import type { Planner } from './planner/planner.js';
+import { createCancellations } from './prompts/cancellations.js';
 import { createPromptHandlers } from './prompts/handlers.js';
 import type { PromptLimiter } from './prompts/limits.js';
 import type { SessionRegistry } from './session/registry.js';
@@ -71,6 +72,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     connections: () => io.of('/').sockets.size,
   });
   const inFlight = createInFlightTracker();
+  const cancellations = createCancellations();
   const readiness = [
     { name: 'mcpPool', check: () => deps.runner.stats().readyWorkers > 0 },
     { name: 'notDraining', check: () => !admission.draining },
@@ -121,6 +123,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     metrics,
     deliver: delivery.deliver,
     isDraining: () => admission.draining,
+    cancellations,
     emitProgressToUser: (userId, payload) => io.to(userRoom(userId)).emit('prompt-progress', payload),
   });
 
@@ -149,6 +152,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         }),
       logger,
       inFlight,
+      cancellations,
       rescheduleExpiry: lifecycle.rescheduleExpiry,
     });
   });

@@ -67,6 +67,14 @@ export const EnvSchema = z
     ANTHROPIC_API_KEY: optionalString,
     OPENAI_API_KEY: optionalString,
     PLANNER: z.enum(['rules', 'anthropic', 'openai']).optional(),
+    ANTHROPIC_BASE_URL: optionalUrl,
+    OPENAI_BASE_URL: optionalUrl,
+    ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-4-6'),
+    OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+    LLM_MAX_TURNS: int(4, 1, 20),
+    LLM_MAX_TOKENS: int(1_024, 16, 64_000),
+    LLM_TIMEOUT_MS: int(30_000, 100, 600_000),
+    CONVERSATION_MAX_MESSAGES: int(20, 2, 1_000),
 
     PROMPT_RATE_PER_MINUTE: int(60, 1, 100_000),
     PROMPT_MAX_IN_FLIGHT: int(4, 1, 1_000),
@@ -82,6 +90,12 @@ export const EnvSchema = z
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   })
   .superRefine((env, ctx) => {
+    if (env.PLANNER === 'anthropic' && !env.ANTHROPIC_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['ANTHROPIC_API_KEY'], message: 'PLANNER=anthropic needs ANTHROPIC_API_KEY' });
+    }
+    if (env.PLANNER === 'openai' && !env.OPENAI_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'PLANNER=openai needs OPENAI_API_KEY' });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.API_SECRET && !env.JWKS_URL && !env.SSO_API_URL) {
       ctx.addIssue({
@@ -151,6 +165,17 @@ export interface Config {
     readonly planner: 'rules' | 'anthropic' | 'openai' | undefined;
     readonly anthropicKey: string | undefined;
     readonly openaiKey: string | undefined;
+    readonly anthropicBaseUrl: string | undefined;
+    readonly openaiBaseUrl: string | undefined;
+    readonly anthropicModel: string;
+    readonly openaiModel: string;
+    /** Bound on model turns (each may call tools) per prompt. */
+    readonly maxTurns: number;
+    readonly maxTokens: number;
+    /** Bound on each model turn, streaming included; past it the prompt falls back to the rules planner. */
+    readonly timeoutMs: number;
+    /** Messages kept per conversation (send-prompt's conversationId), oldest dropped first. */
+    readonly conversationMaxMessages: number;
   };
   readonly limits: {
     readonly promptRatePerMinute: number;
@@ -226,7 +251,19 @@ function toConfig(env: Env): Config {
       embeddedLatencyMs: env.EMBEDDED_LATENCY_MS,
     },
     leadlovers: { apiUrl: env.LEADLOVERS_API_URL, apiToken: env.LEADLOVERS_API_TOKEN },
-    llm: { planner: env.PLANNER, anthropicKey: env.ANTHROPIC_API_KEY, openaiKey: env.OPENAI_API_KEY },
+    llm: {
+      planner: env.PLANNER,
+      anthropicKey: env.ANTHROPIC_API_KEY,
+      openaiKey: env.OPENAI_API_KEY,
+      anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
+      openaiBaseUrl: env.OPENAI_BASE_URL,
+      anthropicModel: env.ANTHROPIC_MODEL,
+      openaiModel: env.OPENAI_MODEL,
+      maxTurns: env.LLM_MAX_TURNS,
+      maxTokens: env.LLM_MAX_TOKENS,
+      timeoutMs: env.LLM_TIMEOUT_MS,
+      conversationMaxMessages: env.CONVERSATION_MAX_MESSAGES,
+    },
     limits: {
       promptRatePerMinute: env.PROMPT_RATE_PER_MINUTE,
       promptMaxInFlight: env.PROMPT_MAX_IN_FLIGHT,

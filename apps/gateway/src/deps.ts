@@ -12,10 +12,13 @@ import type { Config } from './config.js';
 import { createMcpPool } from './mcp/pool.js';
 import { resolveServerCommand } from './mcp/server-command.js';
 import type { ToolRunner } from './mcp/types.js';
-import { createRulesPlanner } from './planner/rules-planner.js';
+import { withConversations } from './planner/conversation.js';
+import { selectPlanner } from './planner/select.js';
 import { createPromptLimiter } from './prompts/limits.js';
 import { createRedisPromptLimiter } from './prompts/redis-limits.js';
 import { RedisSessionRegistry } from './session/redis-registry.js';
+import { MemoryConversationStore, type ConversationStore } from './store/conversation.js';
+import { RedisConversationStore } from './store/redis-conversation.js';
 import { RedisHistoryStore } from './store/redis-history.js';
 import { RedisIdempotencyStore } from './store/redis-idempotency.js';
 import { RedisMailbox } from './store/redis-mailbox.js';
@@ -53,11 +56,8 @@ export async function buildDependencies(config: Config, logger: Logger, override
   } else {
     defaults.push(`LeadLovers data: embedded SQLite store with demo data (no LEADLOVERS_API_TOKEN)${config.mcp.dbPath ? ` at ${config.mcp.dbPath}` : ''}`);
   }
-  defaults.push(
-    config.llm.anthropicKey || config.llm.openaiKey || (config.llm.planner && config.llm.planner !== 'rules')
-      ? 'planner: rules (LLM planners are not in this build)'
-      : 'planner: rules, offline (no ANTHROPIC_API_KEY / OPENAI_API_KEY)',
-  );
+  const selected = selectPlanner(config.llm, logger);
+  defaults.push(selected.describe);
 
   const command = resolveServerCommand(config.mcp.serverPath);
   defaults.push(`mcp: ${config.mcp.poolSize} warm worker(s) running ${config.mcp.serverPath ?? 'the bundled apps/mcp-server'}`);
@@ -83,19 +83,23 @@ export async function buildDependencies(config: Config, logger: Logger, override
 
   const { limits } = config;
   const state = redis && config.redis ? redisState(redis.command, config.redis.keyPrefix, config) : memoryState(limits);
+  const conversations: ConversationStore =
+    redis && config.redis
+      ? new RedisConversationStore(redis.command, { prefix: config.redis.keyPrefix, maxMessages: config.llm.conversationMaxMessages })
+      : new MemoryConversationStore(config.llm.conversationMaxMessages);
 
   return {
     config,
     logger,
     verifier,
     runner,
-    planner: createRulesPlanner(),
+    planner: withConversations(selected.planner, conversations, logger.child({ component: 'conversations' })),
     ...state,
     cluster,
     devSecret,
     defaults,
     async close() {
-      await Promise.allSettled([runner.close(), state.sessions.close(), state.mailbox.close(), state.idempotency.close(), state.history.close()]);
+      await Promise.allSettled([runner.close(), state.sessions.close(), state.mailbox.close(), state.idempotency.close(), state.history.close(), conversations.close()]);
     },
   };
 }

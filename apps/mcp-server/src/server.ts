@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { LeadLoversBackend } from './backend/types.js';
 import { writeEmailFromTemplate } from './email/templates.js';
 import { BACKEND_ERROR_MESSAGE, ToolError, toToolError } from './errors.js';
+import { progressReporter, waitWithProgress } from './progress.js';
 import { MISSING_CALLER_MESSAGE, readCaller } from './tools/caller.js';
 import { TOOL_HANDLERS, type EmailWriter, type ToolAnswer, type ToolContext } from './tools/handlers.js';
 import { errorResult, successResult } from './tools/results.js';
@@ -73,7 +74,9 @@ function registerTool<N extends ToolName>(
       const log = deps.logger.child({ tool: name, account: caller.account, userId: caller.userId, requestId: caller.requestId });
       const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
       try {
-        if (deps.latencyMs) await new Promise((resolve) => setTimeout(resolve, deps.latencyMs));
+        if (deps.latencyMs) await waitWithProgress(deps.latencyMs, progressReporter(extra), extra.signal);
+        // A cancelled call (notifications/cancelled) must not go on to write anything.
+        if (extra.signal.aborted) return errorResult(new ToolError('BACKEND_ERROR', 'The call was cancelled'));
         const { output, summary } = await run(
           { backend: deps.backend, writeEmail: deps.writeEmail, account: caller.account },
           args as ToolArgs<N>,

@@ -24,7 +24,7 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'TOOL_FAILED',
   'TOOL_UNAVAILABLE',
-  'DUPLICATE_IN_FLIGHT',
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 

@@ -4,6 +4,7 @@ import type {
   AckResult,
   AuthRefreshPayload,
   CallToolPayload,
+  CancelPromptPayload,
   ErrorEvent,
   GetHistoryPayload,
   HistoryEntry,
@@ -25,6 +26,7 @@ export const EVENTS = {
   ackResponse: 'ack-response',
   authRefresh: 'auth-refresh',
   getPresence: 'get-presence',
+  cancelPrompt: 'cancel-prompt',
   presenceChanged: 'presence-changed',
   promptResponse: 'prompt-response',
   promptProgress: 'prompt-progress',
@@ -40,6 +42,8 @@ export interface ClientToServerEvents {
   'get-history': (payload: GetHistoryPayload, ack: (result: AckResult<HistoryEntry[]>) => void) => void;
   'ack-response': (payload: AckResponsePayload, ack?: (result: AckResult<{ removed: boolean }>) => void) => void;
   'auth-refresh': (payload: AuthRefreshPayload, ack?: (result: AckResult<{ expiresAt: string | null }>) => void) => void;
+  /** Stops a request of this user that is still running: its prompt-response then has code CANCELLED. */
+  'cancel-prompt': (payload: CancelPromptPayload, ack?: (result: AckResult<{ cancelled: boolean }>) => void) => void;
   /** The users of the caller's account online anywhere in the cluster. */
   'get-presence': (ack: (result: AckResult<PresenceUser[]>) => void) => void;
 }

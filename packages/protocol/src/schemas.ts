@@ -38,6 +38,11 @@ export const AckResponseSchema = z.strictObject({
 });
 export type AckResponsePayload = z.input<typeof AckResponseSchema>;
 
+export const CancelPromptSchema = z.strictObject({
+  requestId: requestIdSchema,
+});
+export type CancelPromptPayload = z.input<typeof CancelPromptSchema>;
+
 export const AuthRefreshSchema = z.strictObject({
   token: z.string().min(1).max(8192),
 });

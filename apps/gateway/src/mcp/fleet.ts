@@ -15,6 +15,8 @@ export interface FleetHooks {
   onChildReady(): void;
   /** A worker could not start its very first child. */
   onInitialStartFailure(message: string): void;
+  /** An MCP progress notification arrived for a call in flight. */
+  onProgress(event: Extract<WorkerEvent, { type: 'progress' }>): void;
 }
 
 export class WorkerFleet {
@@ -160,6 +162,9 @@ export class WorkerFleet {
       case 'child-stderr':
         handle.noteStderr(event.line);
         this.log.info({ workerId, childPid: event.pid, source: 'mcp-server-stderr' }, event.line);
+        break;
+      case 'progress':
+        this.hooks.onProgress(event);
         break;
       case 'client-error':
         this.log.warn({ workerId }, `MCP client error: ${event.message}`);

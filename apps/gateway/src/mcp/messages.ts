@@ -28,6 +28,9 @@ export interface CallTask {
   deadline: number;
   /** How long to wait for this worker's child when it is down (restarting) before giving up. */
   waitForChildMs: number;
+  /** Ask the server for progress notifications (each one restarts the timeout, up to maxTotalMs in all). */
+  reportProgress: boolean;
+  maxTotalMs: number;
 }
 
 /** An error crossing the thread boundary: plain data, re-created as GatewayError on the main side. */
@@ -80,6 +83,8 @@ export type WorkerEvent =
     }
   | { type: 'child-start-failed'; initial: boolean; message: string; respawnInMs: number | null }
   | { type: 'child-stderr'; pid: number; line: string }
+  /** An MCP progress notification for a call in flight. */
+  | { type: 'progress'; callId: number; progress: number; total?: number; message?: string }
   | { type: 'client-error'; message: string }
   | { type: 'tools'; requestId: number; tools: ToolInfo[]; readOnly: string[] }
   | { type: 'tools-failed'; requestId: number; error: WireError }

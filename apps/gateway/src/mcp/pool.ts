@@ -14,6 +14,9 @@ import type { PoolStats, ToolCallRequest, ToolCallResult, ToolInfo } from './typ
 
 export { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent } from './pool-types.js';
 
+/** With progress notifications, a call may run at most this many times its timeout in all. */
+const MAX_PROGRESS_EXTENSIONS = 4;
+
 type Settings = Required<Omit<McpPoolOptions, 'env' | 'cwd' | 'onEvent' | 'readOnlyTools'>>;
 
 export async function createMcpPool(options: McpPoolOptions): Promise<McpPool> {
@@ -47,6 +50,8 @@ class WarmMcpPool implements McpPool {
   #toolNames = new Set<string>();
   #toolsLoading: Promise<ToolInfo[]> | null = null;
   #nextCallId = 0;
+  /** callId → the caller's progress handler, while the call runs. */
+  readonly #progressListeners = new Map<number, (event: { progress: number; total?: number; message?: string }) => void>();
   #nextRequestId = 0;
   #submitted = 0;
   #waitingForReady = 0;
@@ -79,6 +84,7 @@ class WarmMcpPool implements McpPool {
       // After start-up this is a worker piscina replaced, whose first child failed: it keeps retrying with backoff.
       onInitialStartFailure: (message) =>
         this.#startSettled ? this.#log.error(message) : this.#failStart(new McpPoolStartError(message)),
+      onProgress: (event) => this.#progressListeners.get(event.callId)?.(event),
     });
     if (options.onEvent) this.#fleet.subscribe(options.onEvent);
 
@@ -194,6 +200,8 @@ class WarmMcpPool implements McpPool {
       caller: request.caller,
       deadline,
       waitForChildMs: Math.max(0, Math.min(waitMs, deadline - Date.now())),
+      reportProgress: request.onProgress !== undefined,
+      maxTotalMs: timeoutMs * MAX_PROGRESS_EXTENSIONS,
     };
     this.#submitted += 1;
     const running = this.#piscina.run(task).finally(() => {
@@ -202,13 +210,29 @@ class WarmMcpPool implements McpPool {
     return new Promise<CallOutcome>((resolve, reject) => {
       const settle = (): void => {
         clearTimeout(timer);
+        this.#progressListeners.delete(callId);
         signal?.removeEventListener('abort', onAbort);
       };
-      // The worker enforces the same deadline on the MCP request; this one also covers time spent queued.
-      const timer = setTimeout(() => {
+      const expire = (): void => {
         settle();
         reject(new GatewayError('TIMEOUT', `Tool "${name}" did not answer within ${timeoutMs} ms`));
-      }, Math.max(0, deadline - Date.now()));
+      };
+      // The worker enforces the same deadline on the MCP request; this one also covers time spent queued.
+      let timer = setTimeout(expire, Math.max(0, deadline - Date.now()));
+      const hardLimit = Date.now() + timeoutMs * MAX_PROGRESS_EXTENSIONS;
+      if (request.onProgress) {
+        const onProgress = request.onProgress;
+        this.#progressListeners.set(callId, (event) => {
+          // Progress shows the tool is alive: restart the timeout, as the worker's MCP request does.
+          clearTimeout(timer);
+          timer = setTimeout(expire, Math.max(0, Math.min(Date.now() + timeoutMs, hardLimit) - Date.now()));
+          try {
+            onProgress({ progress: event.progress, ...(event.total !== undefined && { total: event.total }), ...(event.message !== undefined && { message: event.message }) });
+          } catch (err) {
+            this.#log.warn({ err }, 'tool progress handler threw');
+          }
+        });
+      }
       const onAbort = (): void => {
         settle();
         // Through the control ports, not piscina's signal: aborting a running piscina task kills its thread.

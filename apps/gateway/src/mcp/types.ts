@@ -18,10 +18,21 @@ export interface ToolCallRequest {
   timeoutMs?: number;
   signal?: AbortSignal;
   /**
+   * MCP progress notifications of this call. Each one also restarts the call's timeout (the MCP
+   * resetTimeoutOnProgress rule), up to four times the timeout in all.
+   */
+  onProgress?: (progress: ToolProgress) => void;
+  /**
    * The tool only reads, so running it twice is harmless: if its MCP server dies mid-call, it is retried once.
    * Defaults to the runner's own knowledge (configured read-only tools, the server's readOnlyHint annotations).
    */
   readOnly?: boolean;
+}
+
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 /** A tool that ran and answered: either its structured result, or the error the tool itself reported. */

@@ -110,7 +110,16 @@ export default async function runToolCall(task: CallTask): Promise<CallOutcome> 
       // client.request rather than client.callTool: the server already checks its output schema, and the client's
       // re-check would cost time on every call and turn a server bug into a -32602 that looks like bad arguments.
       CallToolResultSchema,
-      { timeout: timeoutMs, signal: controller.signal },
+      task.reportProgress
+        ? {
+            timeout: timeoutMs,
+            signal: controller.signal,
+            resetTimeoutOnProgress: true,
+            maxTotalTimeout: task.maxTotalMs,
+            onprogress: ({ progress, total, message }) =>
+              emit({ type: 'progress', callId, progress, ...(total !== undefined && { total }), ...(message !== undefined && { message }) }),
+          }
+        : { timeout: timeoutMs, signal: controller.signal },
     );
     return outcomeFromResult(result);
   } catch (err) {

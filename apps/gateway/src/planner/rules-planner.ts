@@ -21,6 +21,7 @@ export function createRulesPlanner(now: () => Date = () => new Date()): Planner 
           arguments: plan.arguments,
           caller: input.caller,
           ...(input.signal ? { signal: input.signal } : {}),
+          onProgress: ({ message }) => input.onProgress({ stage: 'tool-progress', tool: plan.tool, ...(message ? { message } : {}) }),
         });
       } catch (err) {
         if (!(err instanceof GatewayError)) throw err;

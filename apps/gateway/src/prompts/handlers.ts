@@ -28,13 +28,18 @@ export function createPromptHandlers(deps: PromptDeps) {
     const caller = { account: user.account, userId: user.id, requestId };
     const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }), originSocketId: origin };
 
-    return serveRequest(deps, spec, async (onProgress) => {
-      const outcome = await deps.planner.run({ prompt, caller, onProgress }, deps.runner);
+    return serveRequest(deps, spec, async (onProgress, signal) => {
+      const outcome = await deps.planner.run({ prompt, caller, onProgress, signal, ...(conversationId ? { conversationId } : {}) }, deps.runner);
       deps.metrics.plannerDuration.observe({ planner: deps.planner.name }, outcome.planningMs / 1000);
-      const metadata = { planner: deps.planner.name };
+      // An LLM planner that handed the prompt to rules says so ('rules (fallback: anthropic unavailable)').
+      const metadata = { planner: outcome.plannerLabel ?? deps.planner.name };
       switch (outcome.kind) {
-        case 'answered':
-          return fromToolResult(outcome.tool, outcome.result, outcome.language, { ...metadata, ...(outcome.model ? { model: outcome.model } : {}) });
+        case 'answered': {
+          const response = fromToolResult(outcome.tool, outcome.result, outcome.language, { ...metadata, ...(outcome.model ? { model: outcome.model } : {}) });
+          return outcome.message && response.isSuccess ? { ...response, message: outcome.message } : response;
+        }
+        case 'replied':
+          return { isSuccess: true, message: outcome.message, metadata: { ...metadata, ...(outcome.model ? { model: outcome.model } : {}) } };
         case 'needs-input':
           return {
             isSuccess: false,
@@ -77,11 +82,17 @@ export function createPromptHandlers(deps: PromptDeps) {
     const caller = { account: user.account, userId: user.id, requestId };
     const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }), originSocketId: origin };
 
-    return serveRequest(deps, spec, async (onProgress) => {
+    return serveRequest(deps, spec, async (onProgress, signal) => {
       onProgress({ stage: 'tool-started', tool });
       // The validated arguments (defaults applied, emails normalised) are what the tool receives.
       try {
-        const result = await deps.runner.callTool({ name: tool, arguments: args.data as Record<string, unknown>, caller });
+        const result = await deps.runner.callTool({
+          name: tool,
+          arguments: args.data as Record<string, unknown>,
+          caller,
+          signal,
+          onProgress: ({ message }) => onProgress({ stage: 'tool-progress', tool, ...(message ? { message } : {}) }),
+        });
         return fromToolResult(tool, result, 'pt', {});
       } catch (err) {
         if (!(err instanceof GatewayError)) throw err;

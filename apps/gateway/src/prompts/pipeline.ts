@@ -7,7 +7,7 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import { codeLabel, toolLabel } from '../metrics.js';
 import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
 
-export type Work = (onProgress: (progress: Omit<PromptProgress, 'requestId'>) => void) => Promise<DraftResponse>;
+export type Work = (onProgress: (progress: Omit<PromptProgress, 'requestId'>) => void, signal: AbortSignal) => Promise<DraftResponse>;
 
 export function failure(err: GatewayError, extra: Partial<DraftResponse> = {}): DraftResponse {
   return {
@@ -81,13 +81,15 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
   }
 
   let response: PromptResponse;
+  const cancel = deps.cancellations.register(user.id, requestId);
   try {
-    response = stamp(await work((progress) => deps.emitProgressToUser(user.id, { ...progress, requestId })));
+    response = stamp(await work((progress) => deps.emitProgressToUser(user.id, { ...progress, requestId }), cancel.signal));
   } catch (err) {
     const error = toGatewayError(err);
     if (error.code === 'INTERNAL') log.error({ err }, 'request failed unexpectedly');
     response = stamp(failure(error));
   } finally {
+    cancel.done();
     release();
   }
 

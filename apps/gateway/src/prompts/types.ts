@@ -7,6 +7,7 @@ import type { Planner } from '../planner/planner.js';
 import type { HistoryStore } from '../store/history.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import type { Mailbox } from '../store/mailbox.js';
+import type { Cancellations } from './cancellations.js';
 import type { PromptLimiter } from './limits.js';
 
 export interface PromptDeps {
@@ -23,6 +24,8 @@ export interface PromptDeps {
    * mailbox), else to the user's room, reaching their live socket on whichever node.
    */
   deliver(userId: string, response: PromptResponse, originSocketId: string | undefined): void;
+  /** Requests running on this node, by user and requestId, so cancel-prompt can abort them. */
+  cancellations: Cancellations;
   /** While the node drains, new requests are refused (SERVER_DRAINING) so that in-flight ones can finish. */
   isDraining(): boolean;
   emitProgressToUser(userId: string, payload: PromptProgress): void;

@@ -1,9 +1,10 @@
 // Registers the client → server events on a socket. Every handler validates its input, answers through the ack
 // or an event with a code, and catches everything: a bad event never takes the socket or the node down.
 import type { Logger } from 'pino';
-import { AckResponseSchema, AuthRefreshSchema, EVENTS, GetHistorySchema, type AckResult, type PresenceUser } from '@leadlovers/protocol';
+import { AckResponseSchema, AuthRefreshSchema, CancelPromptSchema, EVENTS, GetHistorySchema, type AckResult, type PresenceUser } from '@leadlovers/protocol';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { InFlightTracker } from '../drain.js';
+import type { Cancellations } from '../prompts/cancellations.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { createPromptHandlers } from '../prompts/handlers.js';
@@ -20,6 +21,7 @@ const CLIENT_EVENTS = new Set<string>([
   EVENTS.ackResponse,
   EVENTS.authRefresh,
   EVENTS.getPresence,
+  EVENTS.cancelPrompt,
 ]);
 
 export interface EventDeps {
@@ -29,6 +31,7 @@ export interface EventDeps {
   mailbox: Mailbox;
   verifier: TokenVerifier;
   historyLimit: number;
+  cancellations: Cancellations;
   /** Counts requests in flight, so a drain can wait for them. */
   inFlight: InFlightTracker;
   /** Users of an account online anywhere in the cluster. */
@@ -80,6 +83,14 @@ export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid get-history payload: ${describeZodError(parsed.error)}`);
     const entries = await deps.history.list(user.id, parsed.data.limit ?? deps.historyLimit);
     ack?.({ ok: true, data: entries });
+  });
+
+  on(EVENTS.cancelPrompt, false, async (payload, ack) => {
+    const parsed = CancelPromptSchema.safeParse(payload);
+    if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid cancel-prompt payload: ${describeZodError(parsed.error)}`);
+    const cancelled = deps.cancellations.cancel(user.id, parsed.data.requestId);
+    log.info({ requestId: parsed.data.requestId, cancelled }, 'cancel-prompt');
+    ack?.({ ok: true, data: { cancelled } });
   });
 
   on(EVENTS.getPresence, true, async (_payload, ack) => {
