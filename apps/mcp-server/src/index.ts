@@ -5,6 +5,9 @@ export { readToolResult, type ToolCallOutcome, type RawToolResult } from './tool
 export { createMcpServer, SERVER_NAME, SERVER_VERSION, type McpServerDeps } from './server.js';
 export { createEmbeddedBackend, type EmbeddedBackendOptions } from './backend/embedded/backend.js';
 export type { LeadLoversBackend } from './backend/types.js';
+export { createHttpBackend, type HttpBackendOptions } from './backend/http/backend.js';
+export { createLeadLoversClient, DEFAULT_API_URL, type LeadLoversClientOptions } from './backend/http/client.js';
+export { parseAccountTokens, type AccountTokens } from './backend/http/account-tokens.js';
 export { ToolError } from './errors.js';
 export { DEFAULT_DB_PATH } from './config.js';
 export type { ToolArgs, ToolOutput } from './tool-types.js';

@@ -1,9 +1,13 @@
-// Stdio entry of the LeadLovers MCP server: reads the config, opens the embedded store, serves MCP on
-// stdin/stdout, and closes the database on stdin EOF, SIGTERM or SIGINT. Stdout carries protocol only; every
+// Stdio entry of the LeadLovers MCP server: reads the config, builds the backend (the real LeadLovers API when a
+// token is configured, else the embedded store), serves MCP on stdin/stdout, and closes the backend on stdin EOF,
+// SIGTERM or SIGINT. Stdout carries protocol only; every
 // log line goes to fd 2.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import pino from 'pino';
 import { createEmbeddedBackend } from './backend/embedded/backend.js';
+import { describeAccountTokens } from './backend/http/account-tokens.js';
+import { createHttpBackend } from './backend/http/backend.js';
+import { createLeadLoversClient } from './backend/http/client.js';
 import type { LeadLoversBackend } from './backend/types.js';
 import { ConfigError, ensureDbDirectory, loadConfig, type Config } from './config.js';
 import { createMcpServer } from './server.js';
@@ -22,6 +26,10 @@ const config = configOrExit();
 const logger = pino({ name: 'leadlovers-mcp', level: config.logLevel }, pino.destination(2));
 
 function backendOrExit(): LeadLoversBackend {
+  if (config.leadlovers) {
+    const { apiUrl, timeoutMs, maxAttempts, tokens } = config.leadlovers;
+    return createHttpBackend({ client: createLeadLoversClient({ baseUrl: apiUrl, timeoutMs, maxAttempts }), tokens });
+  }
   try {
     ensureDbDirectory(config.dbPath);
     return createEmbeddedBackend({
@@ -35,7 +43,8 @@ function backendOrExit(): LeadLoversBackend {
 }
 
 const backend = backendOrExit();
-const server = createMcpServer({ backend, logger, latencyMs: config.embeddedLatencyMs });
+// EMBEDDED_LATENCY_MS models a remote API; the real one needs no help.
+const server = createMcpServer({ backend, logger, latencyMs: config.leadlovers ? 0 : config.embeddedLatencyMs });
 
 let closing = false;
 async function shutdown(reason: string): Promise<void> {
@@ -55,7 +64,15 @@ process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
 
 await server.connect(new StdioServerTransport());
-logger.info(
-  { dbPath: config.dbPath, backend: 'embedded' },
-  'LeadLovers MCP server ready on stdio (embedded SQLite store with demo data; no LeadLovers API token configured)',
-);
+if (config.leadlovers) {
+  // Names accounts and the API's base URL, never a token.
+  logger.info(
+    { backend: 'http', apiHost: new URL(config.leadlovers.apiUrl).host, tokens: describeAccountTokens(config.leadlovers.tokens) },
+    'LeadLovers MCP server ready on stdio (LeadLovers REST API)',
+  );
+} else {
+  logger.info(
+    { dbPath: config.dbPath, backend: 'embedded' },
+    'LeadLovers MCP server ready on stdio (embedded SQLite store with demo data; no LeadLovers API token configured)',
+  );
+}

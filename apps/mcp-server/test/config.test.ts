@@ -9,7 +9,7 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 describe('loadConfig', () => {
   it('defaults to <repo root>/data/embedded.sqlite and info', () => {
     expect(DEFAULT_DB_PATH).toBe(path.join(repoRoot, 'data', 'embedded.sqlite'));
-    expect(loadConfig({})).toEqual({ dbPath: DEFAULT_DB_PATH, logLevel: 'info', embeddedLatencyMs: 0 });
+    expect(loadConfig({})).toEqual({ dbPath: DEFAULT_DB_PATH, logLevel: 'info', embeddedLatencyMs: 0, leadlovers: null });
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });
 
@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       dbPath: path.resolve('x/y.sqlite'),
       logLevel: 'warn',
       embeddedLatencyMs: 250,
+      leadlovers: null,
     });
   });
 

@@ -1,5 +1,5 @@
 // What the MCP tools need from LeadLovers: one method per data tool, each scoped to the caller's account.
-// Two implementations share it: the embedded SQLite store (default) and, later, the HTTP client of the real
+// Two implementations share it: the embedded SQLite store (default) and the HTTP client of the real
 // LeadLovers REST API. Methods throw ToolError (NOT_FOUND, CONFLICT, INVALID_ARGUMENTS) for the caller's
 // mistakes; anything else is a backend failure.
 import type { ToolArgs, ToolOutput } from '../tool-types.js';

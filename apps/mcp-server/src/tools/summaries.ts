@@ -22,7 +22,9 @@ export function summarizeCreatedLead({ lead, defaultsApplied }: ToolOutput<'crea
   const defaults = defaultsApplied.length
     ? ` Not given, so defaulted: ${defaultsApplied.map((field) => DEFAULT_NAMES[field] ?? field).join(', ')}.`
     : '';
-  return `Created lead ${lead.Email} (code ${lead.Code}) in ${where.join(', ')}.${defaults}`;
+  // Code 0: the LeadLovers API only queued the lead and gives its code once it has processed it.
+  const code = lead.Code === 0 ? 'queued; LeadLovers assigns its code shortly' : `code ${lead.Code}`;
+  return `Created lead ${lead.Email} (${code}) in ${where.join(', ')}.${defaults}`;
 }
 
 export function summarizeUpdatedLead({ lead, updatedFields }: ToolOutput<'update_lead'>): string {
