@@ -64,6 +64,12 @@ export const EnvSchema = z
     EMBEDDED_LATENCY_MS: int(0, 0, 60_000),
     LEADLOVERS_API_URL: optionalUrl,
     LEADLOVERS_API_TOKEN: optionalString,
+    LEADLOVERS_ACCOUNT_TOKENS: optionalString,
+    LEADLOVERS_ACCOUNT_TOKENS_FILE: optionalString,
+    LEADLOVERS_ACCOUNT: optionalString,
+    LEADLOVERS_SINGLE_ACCOUNT: z.enum(['true', 'false', '1', '0', '']).optional(),
+    LEADLOVERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).optional(),
+    LEADLOVERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).optional(),
     ANTHROPIC_API_KEY: optionalString,
     OPENAI_API_KEY: optionalString,
     PLANNER: z.enum(['rules', 'anthropic', 'openai']).optional(),
@@ -160,7 +166,16 @@ export interface Config {
     /** Latency the embedded store adds to each call, to model the real API (load and fault tests). */
     readonly embeddedLatencyMs: number;
   };
-  readonly leadlovers: { readonly apiUrl: string | undefined; readonly apiToken: string | undefined };
+  readonly leadlovers: {
+    /** True when a LeadLovers token configuration is present: the MCP children then use the REST API. */
+    readonly restApi: boolean;
+    readonly apiUrl: string | undefined;
+    /**
+     * The LEADLOVERS_* variables, passed to the MCP server children, which validate them (they hold the
+     * account → token rules: a call for an account without its own token is refused, never served with another's).
+     */
+    readonly childEnv: Readonly<Record<string, string>>;
+  };
   readonly llm: {
     readonly planner: 'rules' | 'anthropic' | 'openai' | undefined;
     readonly anthropicKey: string | undefined;
@@ -250,7 +265,7 @@ function toConfig(env: Env): Config {
       dbPath: env.LEADLOVERS_DB_PATH,
       embeddedLatencyMs: env.EMBEDDED_LATENCY_MS,
     },
-    leadlovers: { apiUrl: env.LEADLOVERS_API_URL, apiToken: env.LEADLOVERS_API_TOKEN },
+    leadlovers: leadloversConfig(env),
     llm: {
       planner: env.PLANNER,
       anthropicKey: env.ANTHROPIC_API_KEY,
@@ -277,6 +292,27 @@ function toConfig(env: Env): Config {
     },
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
   });
+}
+
+function leadloversConfig(env: Env): Config['leadlovers'] {
+  const raw: Record<string, string | number | undefined> = {
+    LEADLOVERS_API_URL: env.LEADLOVERS_API_URL,
+    LEADLOVERS_API_TOKEN: env.LEADLOVERS_API_TOKEN,
+    LEADLOVERS_ACCOUNT_TOKENS: env.LEADLOVERS_ACCOUNT_TOKENS,
+    LEADLOVERS_ACCOUNT_TOKENS_FILE: env.LEADLOVERS_ACCOUNT_TOKENS_FILE,
+    LEADLOVERS_ACCOUNT: env.LEADLOVERS_ACCOUNT,
+    LEADLOVERS_SINGLE_ACCOUNT: env.LEADLOVERS_SINGLE_ACCOUNT,
+    LEADLOVERS_TIMEOUT_MS: env.LEADLOVERS_TIMEOUT_MS,
+    LEADLOVERS_MAX_ATTEMPTS: env.LEADLOVERS_MAX_ATTEMPTS,
+  };
+  const childEnv = Object.fromEntries(
+    Object.entries(raw).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '').map(([k, v]) => [k, String(v)]),
+  );
+  return {
+    restApi: Boolean(env.LEADLOVERS_API_TOKEN || env.LEADLOVERS_ACCOUNT_TOKENS || env.LEADLOVERS_ACCOUNT_TOKENS_FILE),
+    apiUrl: env.LEADLOVERS_API_URL,
+    childEnv,
+  };
 }
 
 function withSlash(url: string): string {

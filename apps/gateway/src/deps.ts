@@ -51,8 +51,9 @@ export async function buildDependencies(config: Config, logger: Logger, override
       ? createRedisCluster(redis, { keyPrefix: config.redis.keyPrefix, sharded: config.redis.sharded, requestsTimeoutMs: config.clusterRequestTimeoutMs })
       : undefined;
   defaults.push(cluster ? `${cluster.describe} (node ${config.nodeId})` : 'cluster: in-memory adapter, sessions and mailbox, single node (no REDIS_URL)');
-  if (config.leadlovers.apiToken) {
-    defaults.push('LeadLovers data: LEADLOVERS_API_TOKEN is set but the HTTP backend is not in this build; embedded store in use');
+  if (config.leadlovers.restApi) {
+    const host = new URL(config.leadlovers.apiUrl ?? 'https://llapi.leadlovers.com/webapi').host;
+    defaults.push(`LeadLovers data: REST API at ${host}, one token per account (the MCP children validate the token configuration)`);
   } else {
     defaults.push(`LeadLovers data: embedded SQLite store with demo data (no LEADLOVERS_API_TOKEN)${config.mcp.dbPath ? ` at ${config.mcp.dbPath}` : ''}`);
   }
@@ -63,6 +64,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
   defaults.push(`mcp: ${config.mcp.poolSize} warm worker(s) running ${config.mcp.serverPath ?? 'the bundled apps/mcp-server'}`);
   const childEnv: Record<string, string> = { LOG_LEVEL: config.logLevel === 'silent' ? 'silent' : 'warn' };
   if (config.mcp.dbPath) childEnv.LEADLOVERS_DB_PATH = config.mcp.dbPath;
+  Object.assign(childEnv, config.leadlovers.childEnv);
   if (config.mcp.embeddedLatencyMs) childEnv.EMBEDDED_LATENCY_MS = String(config.mcp.embeddedLatencyMs);
 
   const runner =
