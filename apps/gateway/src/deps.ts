@@ -13,6 +13,7 @@ import { createMcpPool } from './mcp/pool.js';
 import { resolveServerCommand } from './mcp/server-command.js';
 import type { ToolRunner } from './mcp/types.js';
 import { withConversations } from './planner/conversation.js';
+import { selectSampler } from './planner/sampling.js';
 import { selectPlanner } from './planner/select.js';
 import { createPromptLimiter } from './prompts/limits.js';
 import { createRedisPromptLimiter } from './prompts/redis-limits.js';
@@ -66,6 +67,10 @@ export async function buildDependencies(config: Config, logger: Logger, override
   if (config.mcp.dbPath) childEnv.LEADLOVERS_DB_PATH = config.mcp.dbPath;
   Object.assign(childEnv, config.leadlovers.childEnv);
   if (config.mcp.embeddedLatencyMs) childEnv.EMBEDDED_LATENCY_MS = String(config.mcp.embeddedLatencyMs);
+  const sampling = selectSampler(config.llm);
+  const samplingTimeouts = sampling ? samplingTimeoutsFor(config) : undefined;
+  if (samplingTimeouts) childEnv.SAMPLING_TIMEOUT_MS = String(samplingTimeouts.serverMs);
+  defaults.push(sampling?.describe ?? 'mcp sampling: off, create_email_content writes from its templates (no LLM)');
 
   const runner =
     overrides.runner ??
@@ -81,6 +86,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
       // Only read-only tools are retried once after a child died mid-call; a write might have happened.
       readOnlyTools: TOOL_NAMES.filter((name) => TOOLS[name].readOnly),
       logger: logger.child({ component: 'mcp-pool' }),
+      ...(sampling && samplingTimeouts ? { sampling: sampling.sampler, samplingTimeoutMs: samplingTimeouts.gatewayMs } : {}),
     }));
 
   const { limits } = config;
@@ -104,6 +110,18 @@ export async function buildDependencies(config: Config, logger: Logger, override
       await Promise.allSettled([runner.close(), state.sessions.close(), state.mailbox.close(), state.idempotency.close(), state.history.close(), conversations.close()]);
     },
   };
+}
+
+/**
+ * The sampling deadlines, nested inside one tool call: the MCP server gives up on sampling (and falls back to its
+ * templates) early enough that the fallback still beats the call timeout, and the gateway gives up on the LLM just
+ * before the server does, so the server sees a clear error rather than its own timeout.
+ */
+function samplingTimeoutsFor(config: Config): { serverMs: number; gatewayMs: number } {
+  const callMs = config.mcp.callTimeoutMs;
+  const serverMs = callMs > 6_000 ? callMs - 3_000 : Math.max(100, Math.floor(callMs / 2));
+  const gatewayMs = Math.max(100, Math.min(config.llm.timeoutMs, serverMs - Math.min(1_000, Math.floor(serverMs / 10))));
+  return { serverMs, gatewayMs };
 }
 
 type SharedState = Pick<GatewayDeps, 'sessions' | 'mailbox' | 'idempotency' | 'history' | 'limiter'>;

@@ -22,6 +22,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // Added to every embedded-store call, to model the real API's latency in load tests and fault tests.
   EMBEDDED_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  // Bound on one sampling/createMessage round trip (create_email_content) before the templates take over.
+  SAMPLING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(12_000),
   LEADLOVERS_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default(DEFAULT_API_URL),
   LEADLOVERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   LEADLOVERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
@@ -41,6 +43,7 @@ export interface Config {
   readonly dbPath: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly embeddedLatencyMs: number;
+  readonly samplingTimeoutMs: number;
   readonly leadlovers: LeadLoversApiConfig | null;
 }
 
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     LEADLOVERS_DB_PATH: env.LEADLOVERS_DB_PATH,
     LOG_LEVEL: set(env.LOG_LEVEL),
     EMBEDDED_LATENCY_MS: set(env.EMBEDDED_LATENCY_MS),
+    SAMPLING_TIMEOUT_MS: set(env.SAMPLING_TIMEOUT_MS),
     LEADLOVERS_API_URL: set(env.LEADLOVERS_API_URL),
     LEADLOVERS_TIMEOUT_MS: set(env.LEADLOVERS_TIMEOUT_MS),
     LEADLOVERS_MAX_ATTEMPTS: set(env.LEADLOVERS_MAX_ATTEMPTS),
@@ -98,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: data.LEADLOVERS_DB_PATH,
     logLevel: data.LOG_LEVEL,
     embeddedLatencyMs: data.EMBEDDED_LATENCY_MS,
+    samplingTimeoutMs: data.SAMPLING_TIMEOUT_MS,
     leadlovers: tokens
       ? Object.freeze({
           apiUrl: data.LEADLOVERS_API_URL,

@@ -44,7 +44,12 @@ function backendOrExit(): LeadLoversBackend {
 
 const backend = backendOrExit();
 // EMBEDDED_LATENCY_MS models a remote API; the real one needs no help.
-const server = createMcpServer({ backend, logger, latencyMs: config.leadlovers ? 0 : config.embeddedLatencyMs });
+const server = createMcpServer({
+  backend,
+  logger,
+  latencyMs: config.leadlovers ? 0 : config.embeddedLatencyMs,
+  samplingTimeoutMs: config.samplingTimeoutMs,
+});
 
 let closing = false;
 async function shutdown(reason: string): Promise<void> {

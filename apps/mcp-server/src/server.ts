@@ -4,9 +4,10 @@
 import { TOOLS, TOOL_NAMES, toolOutputSchema, type ToolName } from '@leadlovers/tools';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageResultSchema, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { LeadLoversBackend } from './backend/types.js';
+import { writeEmailBySampling, type Sample } from './email/sampled.js';
 import { writeEmailFromTemplate } from './email/templates.js';
 import { BACKEND_ERROR_MESSAGE, ToolError, toToolError } from './errors.js';
 import { progressReporter, waitWithProgress } from './progress.js';
@@ -17,12 +18,17 @@ import type { ToolArgs } from './tool-types.js';
 
 export const SERVER_NAME = 'leadlovers-mcp';
 export const SERVER_VERSION = '0.1.0';
+/** Under the gateway's default 15 s call timeout, so the template fallback still answers in time. */
+const DEFAULT_SAMPLING_TIMEOUT_MS = 12_000;
 
 export interface McpServerDeps {
   backend: LeadLoversBackend;
   logger: Logger;
-  /** Writes create_email_content's email; defaults to the offline templates. */
+  /** Writes create_email_content's email. Default: the client's LLM through sampling when the client declared the
+   * sampling capability, else (and whenever sampling fails) the offline templates. */
   writeEmail?: EmailWriter;
+  /** Bound on one sampling/createMessage round trip before the templates take over (default 12 000 ms). */
+  samplingTimeoutMs?: number;
   /** Delay added to every call before it runs (EMBEDDED_LATENCY_MS), to model a remote API. */
   latencyMs?: number;
 }
@@ -36,16 +42,23 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
         `Every call must carry the caller in _meta["leadlovers/caller"]; data is scoped to that account.`,
     },
   );
-  const writeEmail = deps.writeEmail ?? (async (args) => writeEmailFromTemplate(args));
-  for (const name of TOOL_NAMES) registerTool(server, name, { ...deps, writeEmail });
+  for (const name of TOOL_NAMES) registerTool(server, name, deps);
   return server;
 }
 
-function registerTool<N extends ToolName>(
-  server: McpServer,
-  name: N,
-  deps: McpServerDeps & { writeEmail: EmailWriter },
-): void {
+/** The email writer for one call: the injected one, else sampling if this client offers it, else the templates. */
+function emailWriterFor(server: McpServer, deps: McpServerDeps, extra: RequestHandlerExtra<ServerRequest, ServerNotification>, log: Logger): EmailWriter {
+  if (deps.writeEmail) return deps.writeEmail;
+  if (!server.server.getClientCapabilities()?.sampling) return async (args) => writeEmailFromTemplate(args);
+  const sample: Sample = (params) =>
+    extra.sendRequest({ method: 'sampling/createMessage', params }, CreateMessageResultSchema, {
+      timeout: deps.samplingTimeoutMs ?? DEFAULT_SAMPLING_TIMEOUT_MS,
+      signal: extra.signal,
+    });
+  return (args) => writeEmailBySampling(args, sample, log);
+}
+
+function registerTool<N extends ToolName>(server: McpServer, name: N, deps: McpServerDeps): void {
   const tool = TOOLS[name];
   const run = TOOL_HANDLERS[name] as (context: ToolContext, args: ToolArgs<N>) => Promise<ToolAnswer<N>>;
   const outputSchema = toolOutputSchema(name);
@@ -78,7 +91,7 @@ function registerTool<N extends ToolName>(
         // A cancelled call (notifications/cancelled) must not go on to write anything.
         if (extra.signal.aborted) return errorResult(new ToolError('BACKEND_ERROR', 'The call was cancelled'));
         const { output, summary } = await run(
-          { backend: deps.backend, writeEmail: deps.writeEmail, account: caller.account },
+          { backend: deps.backend, writeEmail: emailWriterFor(server, deps, extra, log), account: caller.account },
           args as ToolArgs<N>,
         );
         // A backend answering in the wrong shape is its bug, not the caller's: report BACKEND_ERROR, log why.

@@ -9,15 +9,16 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 describe('loadConfig', () => {
   it('defaults to <repo root>/data/embedded.sqlite and info', () => {
     expect(DEFAULT_DB_PATH).toBe(path.join(repoRoot, 'data', 'embedded.sqlite'));
-    expect(loadConfig({})).toEqual({ dbPath: DEFAULT_DB_PATH, logLevel: 'info', embeddedLatencyMs: 0, leadlovers: null });
+    expect(loadConfig({})).toEqual({ dbPath: DEFAULT_DB_PATH, logLevel: 'info', embeddedLatencyMs: 0, samplingTimeoutMs: 12_000, leadlovers: null });
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });
 
   it('resolves a relative LEADLOVERS_DB_PATH and accepts pino levels', () => {
-    expect(loadConfig({ LEADLOVERS_DB_PATH: 'x/y.sqlite', LOG_LEVEL: 'warn', EMBEDDED_LATENCY_MS: '250' })).toEqual({
+    expect(loadConfig({ LEADLOVERS_DB_PATH: 'x/y.sqlite', LOG_LEVEL: 'warn', EMBEDDED_LATENCY_MS: '250', SAMPLING_TIMEOUT_MS: '5000' })).toEqual({
       dbPath: path.resolve('x/y.sqlite'),
       logLevel: 'warn',
       embeddedLatencyMs: 250,
+      samplingTimeoutMs: 5000,
       leadlovers: null,
     });
   });
@@ -27,5 +28,6 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ LEADLOVERS_DB_PATH: '  ' })).toThrow(/LEADLOVERS_DB_PATH/);
     expect(() => loadConfig({ EMBEDDED_LATENCY_MS: '-5' })).toThrow(/EMBEDDED_LATENCY_MS/);
+    expect(() => loadConfig({ SAMPLING_TIMEOUT_MS: 'soon' })).toThrow(/SAMPLING_TIMEOUT_MS/);
   });
 });

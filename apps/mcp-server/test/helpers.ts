@@ -6,7 +6,13 @@ import path from 'node:path';
 import { CALLER_META_KEY, type CallerMeta } from '@leadlovers/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolResultSchema,
+  CreateMessageRequestSchema,
+  type CallToolResult,
+  type CreateMessageRequest,
+  type CreateMessageResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import { mcpServerCommand } from '../src/index.js';
 
 export function makeTempDir(): { dir: string; remove(): void } {
@@ -32,7 +38,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: { dbPath: string; env?: Record<string, string> }): Promise<RunningServer> {
+export interface ServerOptions {
+  dbPath: string;
+  env?: Record<string, string>;
+  /** With it, the client declares the sampling capability and answers sampling/createMessage with it. */
+  sampling?: (params: CreateMessageRequest['params']) => Promise<CreateMessageResult>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { command, args } = mcpServerCommand();
   const transport = new StdioClientTransport({
     command,
@@ -42,7 +55,9 @@ export async function startServer(options: { dbPath: string; env?: Record<string
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const client = new Client({ name: 'mcp-server-test', version: '0.0.0' });
+  const client = new Client({ name: 'mcp-server-test', version: '0.0.0' }, { capabilities: options.sampling ? { sampling: {} } : {} });
+  const sampling = options.sampling;
+  if (sampling) client.setRequestHandler(CreateMessageRequestSchema, (request) => sampling(request.params));
   try {
     await client.connect(transport);
   } catch (err) {

@@ -6,7 +6,13 @@ import type { Stream } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CreateMessageRequestSchema,
+  ErrorCode,
+  McpError,
+  type CreateMessageRequest,
+  type CreateMessageResult,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { WorkerConfig, WorkerEvent } from './messages.js';
 
 interface ChildSession {
@@ -30,6 +36,9 @@ const EXIT_WAIT_MS = 3000;
 /** A child that stayed up this long resets the backoff: its death is not part of a crash loop. */
 const STABLE_AFTER_MS = 30_000;
 
+/** Answers the child's sampling/createMessage requests; given only when the gateway has an LLM. */
+export type SamplingHandler = (params: CreateMessageRequest['params'], signal: AbortSignal) => Promise<CreateMessageResult>;
+
 export class ChildSupervisor {
   #current: ChildSession | null = null;
   readonly #live = new Set<ChildSession>();
@@ -43,6 +52,7 @@ export class ChildSupervisor {
   constructor(
     private readonly config: WorkerConfig,
     private readonly emit: (event: WorkerEvent) => void,
+    private readonly sample?: SamplingHandler,
   ) {}
 
   /** The client of a child that has finished initialising, or null while it is down or (re)starting. */
@@ -89,7 +99,10 @@ export class ChildSupervisor {
     this.#spawned = true;
     const { command, args, env, cwd, startTimeoutMs } = this.config;
     const transport = new StdioClientTransport({ command, args, env, cwd, stderr: 'pipe' });
-    const client = new Client({ name: 'leadlovers-gateway', version: '0.1.0' }, { capabilities: {} });
+    const sample = this.sample;
+    // Declaring sampling is what makes the server ask for it; without an LLM it writes from its templates.
+    const client = new Client({ name: 'leadlovers-gateway', version: '0.1.0' }, { capabilities: sample ? { sampling: {} } : {} });
+    if (sample) client.setRequestHandler(CreateMessageRequestSchema, (request, extra) => sample(request.params, extra.signal));
     let markExited = (): void => undefined;
     const exited = new Promise<void>((resolve) => (markExited = resolve));
     const session: ChildSession = {

@@ -17,6 +17,8 @@ export interface FleetHooks {
   onInitialStartFailure(message: string): void;
   /** An MCP progress notification arrived for a call in flight. */
   onProgress(event: Extract<WorkerEvent, { type: 'progress' }>): void;
+  /** A child asked for an LLM completion; `reply` sends the answer back to its worker. */
+  onSamplingRequest(event: Extract<WorkerEvent, { type: 'sampling-request' }>, reply: (command: MainCommand) => void): void;
 }
 
 export class WorkerFleet {
@@ -165,6 +167,9 @@ export class WorkerFleet {
         break;
       case 'progress':
         this.hooks.onProgress(event);
+        break;
+      case 'sampling-request':
+        this.hooks.onSamplingRequest(event, (command) => handle.send(command));
         break;
       case 'client-error':
         this.log.warn({ workerId }, `MCP client error: ${event.message}`);

@@ -1,9 +1,11 @@
 // The typed traffic between the pool (main thread) and its piscina workers: the worker's configuration, the task
 // each tool call runs as and its outcome, and the control messages on each worker's private MessagePort
-// (start, readiness, child exits, cancel, close). Everything here is structured-clone safe: no Error instances.
+// (start, readiness, child exits, cancel, close, sampling requests and their answers). Everything here is
+// structured-clone safe: no Error instances.
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorCode } from '@leadlovers/protocol';
 import type { CallerMeta } from '@leadlovers/tools';
+import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolCallResult, ToolInfo } from './types.js';
 
 /** piscina's workerData: what every worker needs to run its MCP server child. */
@@ -16,6 +18,9 @@ export interface WorkerConfig {
   /** Bound on each child's spawn + MCP initialize handshake. */
   startTimeoutMs: number;
   respawn: { initialMs: number; maxMs: number };
+  /** Declare the sampling capability and forward the child's sampling/createMessage requests to the main thread,
+   * waiting this long for each answer; null: no sampling (the server then writes emails from its templates). */
+  samplingTimeoutMs: number | null;
 }
 
 /** One tools/call, as posted to a worker through piscina. */
@@ -66,6 +71,9 @@ export type MainCommand =
   | { type: 'list-tools'; requestId: number }
   /** The caller gave up on the call: abort it, or skip it if it has not arrived yet (until `until`). */
   | { type: 'cancel'; callId: number; until: number }
+  /** The answer to a worker's `sampling-request`. */
+  | { type: 'sampling-result'; requestId: number; result: CreateMessageResult }
+  | { type: 'sampling-failed'; requestId: number; message: string }
   | { type: 'close' };
 
 /** Worker → main, on the worker's control port. */
@@ -88,4 +96,6 @@ export type WorkerEvent =
   | { type: 'client-error'; message: string }
   | { type: 'tools'; requestId: number; tools: ToolInfo[]; readOnly: string[] }
   | { type: 'tools-failed'; requestId: number; error: WireError }
+  /** The child asked for an LLM completion (MCP sampling); the main thread answers with sampling-result/-failed. */
+  | { type: 'sampling-request'; requestId: number; params: CreateMessageRequest['params'] }
   | { type: 'closed' };

@@ -1,7 +1,12 @@
 // The warm pool's public surface: its options, the child lifecycle events it publishes, the McpPool interface
-// (a ToolRunner plus child pids and events) and the error createMcpPool rejects with.
+// (a ToolRunner plus child pids and events), the sampler that answers the children's MCP sampling requests, and
+// the error createMcpPool rejects with.
+import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { ToolRunner } from './types.js';
+
+/** Answers an MCP server's sampling/createMessage with an LLM (planner/sampling.ts); `signal` aborts it. */
+export type Sampler = (params: CreateMessageRequest['params'], signal: AbortSignal) => Promise<CreateMessageResult>;
 
 export interface McpPoolOptions {
   /** Worker threads, hence MCP server children. */
@@ -29,6 +34,11 @@ export interface McpPoolOptions {
   /** Tools safe to run twice: retried once when their child dies mid-call. Tools annotated readOnlyHint count too. */
   readOnlyTools?: readonly string[];
   onEvent?: (event: PoolEvent) => void;
+  /** With it, the children's MCP client declares the sampling capability and answers sampling/createMessage with
+   * it (create_email_content then writes with the LLM). Without it, no sampling: the server uses its templates. */
+  sampling?: Sampler;
+  /** Bound on each sampling request, as the worker waits for the main thread's answer (default 10 000). */
+  samplingTimeoutMs?: number;
 }
 
 /** What happens to the pool's children, for logs and metrics. `workerId` is the worker's threadId. */

@@ -6,18 +6,18 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
 import { readyFirstBalancer } from './balancer.js';
 import { WorkerFleet } from './fleet.js';
-import { isWorkerHello, type CallOutcome, type CallTask, type RetryHint, type WorkerConfig } from './messages.js';
-import { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent } from './pool-types.js';
+import { isWorkerHello, type CallOutcome, type CallTask, type MainCommand, type RetryHint, type WorkerConfig, type WorkerEvent } from './messages.js';
+import { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, type Sampler } from './pool-types.js';
 import { childEnvironment } from './processes.js';
 import { runnableFile } from './ts-runtime.js';
 import type { PoolStats, ToolCallRequest, ToolCallResult, ToolInfo } from './types.js';
 
-export { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent } from './pool-types.js';
+export { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, type Sampler } from './pool-types.js';
 
 /** With progress notifications, a call may run at most this many times its timeout in all. */
 const MAX_PROGRESS_EXTENSIONS = 4;
 
-type Settings = Required<Omit<McpPoolOptions, 'env' | 'cwd' | 'onEvent' | 'readOnlyTools'>>;
+type Settings = Required<Omit<McpPoolOptions, 'env' | 'cwd' | 'onEvent' | 'readOnlyTools' | 'sampling'>>;
 
 export async function createMcpPool(options: McpPoolOptions): Promise<McpPool> {
   const pool = new WarmMcpPool(options);
@@ -46,6 +46,9 @@ class WarmMcpPool implements McpPool {
   readonly #fleet: WorkerFleet;
   readonly #readOnly: Set<string>;
   readonly #commandLine: string;
+  readonly #sampler: Sampler | undefined;
+  /** Sampling requests the main thread is answering, aborted on close. */
+  readonly #samplingInFlight = new Set<AbortController>();
   #tools: ToolInfo[] | null = null;
   #toolNames = new Set<string>();
   #toolsLoading: Promise<ToolInfo[]> | null = null;
@@ -75,7 +78,9 @@ class WarmMcpPool implements McpPool {
       respawn: options.respawn ?? { initialMs: 200, maxMs: 10_000 },
       startTimeoutMs: options.startTimeoutMs ?? 20_000,
       unavailableWaitMs: options.unavailableWaitMs ?? 1_000,
+      samplingTimeoutMs: options.samplingTimeoutMs ?? 10_000,
     };
+    this.#sampler = options.sampling;
     this.#log = options.logger;
     this.#readOnly = new Set(options.readOnlyTools ?? []);
     this.#commandLine = [options.command, ...options.args].join(' ');
@@ -85,6 +90,7 @@ class WarmMcpPool implements McpPool {
       onInitialStartFailure: (message) =>
         this.#startSettled ? this.#log.error(message) : this.#failStart(new McpPoolStartError(message)),
       onProgress: (event) => this.#progressListeners.get(event.callId)?.(event),
+      onSamplingRequest: (event, reply) => void this.#answerSampling(event, reply),
     });
     if (options.onEvent) this.#fleet.subscribe(options.onEvent);
 
@@ -100,6 +106,7 @@ class WarmMcpPool implements McpPool {
       ...(options.cwd !== undefined && { cwd: options.cwd }),
       startTimeoutMs: this.#settings.startTimeoutMs,
       respawn: this.#settings.respawn,
+      samplingTimeoutMs: this.#sampler ? this.#settings.samplingTimeoutMs : null,
     };
     const { filename, execArgv } = runnableFile(new URL('./worker.ts', import.meta.url));
     const perWorker = this.#settings.concurrentCallsPerWorker;
@@ -173,6 +180,7 @@ class WarmMcpPool implements McpPool {
   }
 
   async #shutdown(): Promise<void> {
+    for (const controller of this.#samplingInFlight) controller.abort();
     this.#failStart(new McpPoolStartError('The MCP pool was closed before it started'));
     // Children first: destroying the threads would only close the children's pipes.
     await this.#fleet.close();
@@ -251,6 +259,29 @@ class WarmMcpPool implements McpPool {
         },
       );
     });
+  }
+
+  /** Runs a child's sampling request through the sampler, bounded like the worker's wait, and replies either way. */
+  async #answerSampling(event: Extract<WorkerEvent, { type: 'sampling-request' }>, reply: (command: MainCommand) => void): Promise<void> {
+    const { requestId } = event;
+    if (!this.#sampler || this.#closing) {
+      reply({ type: 'sampling-failed', requestId, message: 'The gateway has no LLM to sample with' });
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#settings.samplingTimeoutMs);
+    this.#samplingInFlight.add(controller);
+    try {
+      const result = await this.#sampler(event.params, controller.signal);
+      reply({ type: 'sampling-result', requestId, result });
+    } catch (err) {
+      const message = controller.signal.aborted ? 'The LLM did not answer in time' : `The LLM failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.#log.warn({ err, requestId }, 'MCP sampling request failed');
+      reply({ type: 'sampling-failed', requestId, message });
+    } finally {
+      clearTimeout(timer);
+      this.#samplingInFlight.delete(controller);
+    }
   }
 
   #mayRetry(request: ToolCallRequest, hint: RetryHint): boolean {

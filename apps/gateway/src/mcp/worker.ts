@@ -1,12 +1,13 @@
 // The piscina worker of the warm pool. Each thread owns one MCP server child (ChildSupervisor) and runs every
 // tool call piscina posts to it over that child's one Client, many at a time. Control traffic (start, readiness,
-// cancel, close) goes over a private MessagePort, because piscina's own port is for tasks only.
+// cancel, close, the child's sampling requests) goes over a private MessagePort: piscina's own is for tasks only.
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { CALLER_META_KEY } from '@leadlovers/tools';
 import { ChildSupervisor } from './child.js';
 import type { CallOutcome, CallTask, MainCommand, WorkerConfig, WorkerEvent, WorkerHello } from './messages.js';
 import { outcomeFromError, outcomeFromResult } from './results.js';
+import { SamplingBridge } from './sampling-bridge.js';
 import type { ToolInfo } from './types.js';
 
 if (!parentPort) throw new Error('mcp/worker.ts runs only as a piscina worker thread');
@@ -15,7 +16,8 @@ if (!parentPort) throw new Error('mcp/worker.ts runs only as a piscina worker th
 const config = workerData as WorkerConfig;
 const control = new MessageChannel();
 const emit = (event: WorkerEvent): void => control.port1.postMessage(event);
-const supervisor = new ChildSupervisor(config, emit);
+const sampling = config.samplingTimeoutMs === null ? null : new SamplingBridge(emit, config.samplingTimeoutMs);
+const supervisor = new ChildSupervisor(config, emit, sampling ? (params, signal) => sampling.request(params, signal) : undefined);
 const inFlight = new Map<number, AbortController>();
 /** Calls cancelled before they reached this worker (the cancel may overtake the task): callId → until (epoch ms). */
 const cancelledEarly = new Map<number, number>();
@@ -39,7 +41,12 @@ control.port1.on('message', (command: MainCommand) => {
           }),
       );
       break;
+    case 'sampling-result':
+    case 'sampling-failed':
+      sampling?.settle(command);
+      break;
     case 'close':
+      sampling?.failAll('The MCP pool is closing');
       void supervisor.close().then(() => emit({ type: 'closed' }));
       break;
   }

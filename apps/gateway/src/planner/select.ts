@@ -13,9 +13,17 @@ export interface SelectedPlanner {
   describe: string;
 }
 
+/** The LLM provider in use (PLANNER, else whichever key is set, Anthropic first), or 'rules' for none. */
+export function chooseLlm(llm: Config['llm']): 'anthropic' | 'openai' | 'rules' {
+  const choice = llm.planner ?? (llm.anthropicKey ? 'anthropic' : llm.openaiKey ? 'openai' : 'rules');
+  if (choice === 'anthropic' && llm.anthropicKey) return 'anthropic';
+  if (choice === 'openai' && llm.openaiKey) return 'openai';
+  return 'rules';
+}
+
 export function selectPlanner(llm: Config['llm'], logger: Logger): SelectedPlanner {
   const rules = createRulesPlanner();
-  const choice = llm.planner ?? (llm.anthropicKey ? 'anthropic' : llm.openaiKey ? 'openai' : 'rules');
+  const choice = chooseLlm(llm);
   const common = { maxTurns: llm.maxTurns, maxTokens: llm.maxTokens, timeoutMs: llm.timeoutMs, fallback: rules };
   if (choice === 'anthropic' && llm.anthropicKey) {
     const planner = createAnthropicPlanner({

@@ -1,6 +1,6 @@
 // Test fixture: one local HTTP server speaking both LLM APIs the planners use — Anthropic Messages
-// (POST /v1/messages, JSON or SSE) and OpenAI Chat Completions (POST /v1/chat/completions, SSE chunks ending in
-// [DONE]) — replaying a script of provider-neutral steps, one per request, and recording every request body.
+// (POST /v1/messages, JSON or SSE) and OpenAI Chat Completions (POST /v1/chat/completions, JSON or SSE chunks
+// ending in [DONE]) — replaying a script of provider-neutral steps, one per request, and recording every request body.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -57,7 +57,7 @@ export async function startFakeLlm(initial: Step[] = []): Promise<FakeLlm> {
       }
       const stream = body.stream === true;
       if (path === '/v1/messages') return stream ? anthropicStream(res, step.reply, ++ids) : anthropicJson(res, step.reply, ++ids);
-      if (path === '/v1/chat/completions') return openaiStream(res, step.reply, ++ids);
+      if (path === '/v1/chat/completions') return stream ? openaiStream(res, step.reply, ++ids) : openaiJson(res, step.reply, ++ids);
       res.writeHead(404).end();
     });
   });
@@ -146,6 +146,28 @@ function anthropicStream(res: ServerResponse, reply: Reply, id: number): void {
   });
   send({ type: 'message_stop' });
   res.end();
+}
+
+function openaiJson(res: ServerResponse, reply: Reply, id: number): void {
+  const calls = (reply.calls ?? []).map((call, index) => ({ id: `call_${id}_${index}`, type: 'function', function: { name: call.name, arguments: argumentsText(call) } }));
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      id: `chatcmpl-${id}`,
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: reply.model ?? FAKE_MODEL.openai,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: reply.text?.join('') ?? null, refusal: null, ...(calls.length ? { tool_calls: calls } : {}) },
+          logprobs: null,
+          finish_reason: calls.length ? 'tool_calls' : 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
+    }),
+  );
 }
 
 /** Chat Completions chunks: content deltas, tool_calls deltas (id and name first, arguments in pieces), [DONE]. */

@@ -5,10 +5,11 @@ import type { LeadLoversBackend } from '../backend/types.js';
 import type { ToolArgs, ToolOutput } from '../tool-types.js';
 import * as summary from './summaries.js';
 
-/** Writes create_email_content's email: the templates offline; an LLM writer can replace it. */
-export type EmailWriter = (
-  args: ToolArgs<'create_email_content'>,
-) => Promise<ToolOutput<'create_email_content'> & { occasion?: string }>;
+/** An email as a writer returns it: the tool's output, the template occasion, and why an LLM was not used. */
+export type EmailDraft = ToolOutput<'create_email_content'> & { occasion?: string; fallbackReason?: string };
+
+/** Writes create_email_content's email: the templates offline, the client's LLM through sampling (see server.ts). */
+export type EmailWriter = (args: ToolArgs<'create_email_content'>) => Promise<EmailDraft>;
 
 export interface ToolContext {
   backend: LeadLoversBackend;
@@ -55,7 +56,7 @@ export const TOOL_HANDLERS: ToolHandlers = {
     return answer(output, summary.summarizeSequences(output));
   },
   async create_email_content({ writeEmail }, args) {
-    const { occasion, ...output } = await writeEmail(args);
-    return answer(output, summary.summarizeEmail(output, occasion));
+    const { occasion, fallbackReason, ...output } = await writeEmail(args);
+    return answer(output, summary.summarizeEmail(output, occasion, fallbackReason));
   },
 };

@@ -52,7 +52,8 @@ export function summarizeSequences(output: ToolOutput<'get_email_sequences'>): s
   return `Machine ${output.machineCode} has ${plural(names.length, 'email sequence')}${names.length ? `: ${names.join('; ')}` : ''}.`;
 }
 
-export function summarizeEmail(output: ToolOutput<'create_email_content'>, occasion?: string): string {
+export function summarizeEmail(output: ToolOutput<'create_email_content'>, occasion?: string, fallbackReason?: string): string {
   const source = output.model === 'template' ? `from the ${occasion ?? 'default'} template` : `by ${output.model}`;
-  return `Email written ${source}. Subject: ${output.subject}`;
+  const fallback = fallbackReason ? ` (fallback to the templates: ${fallbackReason})` : '';
+  return `Email written ${source}${fallback}. Subject: ${output.subject}`;
 }
