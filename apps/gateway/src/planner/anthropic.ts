@@ -1,24 +1,12 @@
 // The Anthropic planner: the Messages API tool-use loop (tool_use → MCP call → tool_result) over the MCP tool
 // list, streamed so text arrives as `chunk` progress. The loop, validation and fallback live in llm-loop.ts.
 import Anthropic from '@anthropic-ai/sdk';
-import type { Logger } from 'pino';
 import type { ToolInfo } from '../mcp/types.js';
-import { createLlmPlanner, type LlmSession, type ModelToolCall, type ModelTurn } from './llm-loop.js';
+import { createLlmPlanner, type LlmProviderOptions, type LlmSession, type ModelToolCall, type ModelTurn } from './llm-loop.js';
 import { LlmUnavailableError, SYSTEM_PROMPT } from './llm-tools.js';
 import type { Planner, PlannerInput } from './planner.js';
 
-export interface AnthropicPlannerOptions {
-  apiKey: string;
-  baseURL?: string | undefined;
-  model: string;
-  maxTurns: number;
-  maxTokens: number;
-  timeoutMs: number;
-  /** The SDK's own retries of 408/409/429/5xx and connection errors before the fallback takes over. */
-  maxRetries?: number;
-  fallback: Planner;
-  logger: Logger;
-}
+export type AnthropicPlannerOptions = LlmProviderOptions;
 
 export function createAnthropicPlanner(options: AnthropicPlannerOptions): Planner {
   const client = new Anthropic({

@@ -32,6 +32,20 @@ export interface LlmSession {
   answer(results: Array<{ id: string; content: string; isError: boolean }>): void;
 }
 
+/** What both provider planners (anthropic.ts, openai.ts) are configured with. */
+export interface LlmProviderOptions {
+  apiKey: string;
+  baseURL?: string | undefined;
+  model: string;
+  maxTurns: number;
+  maxTokens: number;
+  timeoutMs: number;
+  /** The SDK's own retries of 408/409/429/5xx and connection errors before the fallback takes over. */
+  maxRetries?: number;
+  fallback: Planner;
+  logger: Logger;
+}
+
 export interface LlmPlannerOptions {
   name: 'anthropic' | 'openai';
   maxTurns: number;

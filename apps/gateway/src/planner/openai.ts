@@ -2,24 +2,12 @@
 // MCP tool list, streamed so text arrives as `chunk` progress and tool-call arguments are assembled from deltas.
 // The loop, validation and fallback live in llm-loop.ts.
 import OpenAI from 'openai';
-import type { Logger } from 'pino';
 import type { ToolInfo } from '../mcp/types.js';
-import { createLlmPlanner, type LlmSession, type ModelToolCall, type ModelTurn } from './llm-loop.js';
+import { createLlmPlanner, type LlmProviderOptions, type LlmSession, type ModelToolCall, type ModelTurn } from './llm-loop.js';
 import { LlmUnavailableError, SYSTEM_PROMPT } from './llm-tools.js';
 import type { Planner, PlannerInput } from './planner.js';
 
-export interface OpenAiPlannerOptions {
-  apiKey: string;
-  baseURL?: string | undefined;
-  model: string;
-  maxTurns: number;
-  maxTokens: number;
-  timeoutMs: number;
-  /** The SDK's own retries of 408/409/429/5xx and connection errors before the fallback takes over. */
-  maxRetries?: number;
-  fallback: Planner;
-  logger: Logger;
-}
+export type OpenAiPlannerOptions = LlmProviderOptions;
 
 export function createOpenAiPlanner(options: OpenAiPlannerOptions): Planner {
   const client = new OpenAI({
