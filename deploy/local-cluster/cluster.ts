@@ -152,6 +152,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       API_SECRET: apiSecret,
       NODE_ID: id,
       NODE_ENV: 'production',
+      TRUST_PROXY: '1',
       DOMAIN_URL: 'https://localhost',
       LOG_LEVEL: 'warn',
       MCP_POOL_SIZE: '1',

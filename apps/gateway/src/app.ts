@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { createConnectLimit } from './auth/connect-limit.js';
 import { connectError, createAuthMiddleware } from './auth/middleware.js';
 import { createOriginPolicy } from './auth/origins.js';
 import type { TokenVerifier } from './auth/verifier.js';
@@ -24,6 +25,7 @@ import type { PromptLimiter } from './prompts/limits.js';
 import type { SessionRegistry } from './session/registry.js';
 import { createServerKicker } from './session/kicker.js';
 import { createDelivery } from './socket/delivery.js';
+import { attachEventLimit } from './socket/event-limit.js';
 import { registerEvents } from './socket/events.js';
 import { listPresence } from './socket/presence.js';
 import { attachLifecycle } from './socket/session-lifecycle.js';
@@ -83,9 +85,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const ownsMetrics = !deps.metrics;
   const metricsHandler = createMetricsHandler(metrics.registry, config.metrics.token);
   const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metricsHandler);
+  // connectionsCheckingInterval (default 30 s) is how often Node enforces the two timeouts set below.
+  const checkEveryMs = Math.max(50, Math.min(5_000, Math.floor(config.abuse.headersTimeoutMs / 2)));
   const httpServer = createServer(
+    { connectionsCheckingInterval: checkEveryMs },
     createRequestHandler({ nodeId: config.nodeId, readiness, metrics: metricsServer ? undefined : metricsHandler }),
   );
+  // Slow-loris: a client that never finishes its request headers (or body) is cut off by Node's HTTP server.
+  httpServer.headersTimeout = config.abuse.headersTimeoutMs;
+  httpServer.requestTimeout = config.abuse.requestTimeoutMs;
 
   const io: GatewayServer = new Server(httpServer, {
     maxHttpBufferSize: config.limits.maxMessageBytes,
@@ -105,6 +113,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const refusal = admission.refusal();
     next(refusal ? connectError(refusal.code, refusal.message) : undefined);
   });
+  io.use(createConnectLimit({ attemptsPerMinute: config.abuse.connectAttemptsPerMinute, trustProxyHops: config.abuse.trustProxyHops, logger, metrics }));
   io.use(createAuthMiddleware({ verifier: deps.verifier, origins, logger, metrics }));
   io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
     logger.warn({ code: err.code, reason: err.message, ip: err.req?.socket?.remoteAddress }, 'transport connection error');
@@ -138,6 +147,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       metrics,
       sessionRefreshMs: Math.floor((config.sessionTtlS * 1000) / 3),
     });
+    attachEventLimit(socket, { limit: config.abuse.eventsPerWindow, windowMs: config.abuse.eventWindowMs, abuseWindows: config.abuse.eventAbuseWindows, logger, metrics });
     registerEvents(socket, {
       prompts,
       runner: deps.runner,

@@ -92,6 +92,18 @@ export const EnvSchema = z
     PING_INTERVAL_MS: int(25_000, 1_000, 300_000),
     PING_TIMEOUT_MS: int(20_000, 1_000, 300_000),
 
+    CONNECT_ATTEMPTS_PER_MINUTE: int(120, 1, 1_000_000),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d{1,2}|)$/, 'must be true, false or a number of proxy hops')
+      .default('false')
+      .transform((v) => (v === 'true' ? 1 : v === 'false' || v === '' ? 0 : Number(v))),
+    EVENTS_PER_10S: int(100, 1, 1_000_000),
+    EVENT_RATE_WINDOW_MS: int(10_000, 100, 600_000),
+    EVENT_ABUSE_WINDOWS: int(5, 1, 1_000),
+    HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
+    HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
+
     METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65_535).optional()),
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   })
@@ -101,6 +113,9 @@ export const EnvSchema = z
     }
     if (env.PLANNER === 'openai' && !env.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'PLANNER=openai needs OPENAI_API_KEY' });
+    }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS' });
     }
     if (env.NODE_ENV !== 'production') return;
     if (!env.API_SECRET && !env.JWKS_URL && !env.SSO_API_URL) {
@@ -203,6 +218,20 @@ export interface Config {
     readonly pingIntervalMs: number;
     readonly pingTimeoutMs: number;
   };
+  /** Abuse limits (see README "Security"). */
+  readonly abuse: {
+    /** Handshake attempts per client IP per minute, before JWT verification. */
+    readonly connectAttemptsPerMinute: number;
+    /** Proxies that append to X-Forwarded-For (TRUST_PROXY: true = 1); the client IP is that many entries from the right. */
+    readonly trustProxyHops: number;
+    /** Events per socket per window (EVENTS_PER_10S; the window is EVENT_RATE_WINDOW_MS, 10 s by default). */
+    readonly eventsPerWindow: number;
+    readonly eventWindowMs: number;
+    /** Windows over the event limit before the socket is disconnected. */
+    readonly eventAbuseWindows: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+  };
   readonly metrics: {
     /** Serve /metrics on this port instead of PORT (0: any free port, for tests). */
     readonly port: number | undefined;
@@ -289,6 +318,15 @@ function toConfig(env: Env): Config {
       idempotencyTtlS: env.IDEMPOTENCY_TTL_S,
       pingIntervalMs: env.PING_INTERVAL_MS,
       pingTimeoutMs: env.PING_TIMEOUT_MS,
+    },
+    abuse: {
+      connectAttemptsPerMinute: env.CONNECT_ATTEMPTS_PER_MINUTE,
+      trustProxyHops: env.TRUST_PROXY,
+      eventsPerWindow: env.EVENTS_PER_10S,
+      eventWindowMs: env.EVENT_RATE_WINDOW_MS,
+      eventAbuseWindows: env.EVENT_ABUSE_WINDOWS,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     },
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
   });

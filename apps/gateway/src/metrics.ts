@@ -84,7 +84,7 @@ export function createMetrics(sources: MetricSources = {}) {
     buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
     registers,
   });
-  const rateLimited = new Counter({ name: 'gateway_rate_limited_requests_total', help: 'Requests refused with RATE_LIMITED', registers });
+  const rateLimited = new Counter({ name: 'gateway_rate_limited_requests_total', help: 'Requests refused with RATE_LIMITED, and events dropped by the per-socket event limit', registers });
   const mailboxRedeliveries = new Counter({
     name: 'gateway_mailbox_redeliveries_total',
     help: 'Undelivered responses re-sent from the mailbox on (re)connect',

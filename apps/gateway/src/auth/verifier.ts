@@ -1,8 +1,10 @@
 // Verifies JWTs with jose against an explicit algorithm allow-list: HS256 with API_SECRET, RS256/ES256 with keys
-// from a JWKS URL. Maps every failure to TOKEN_INVALID or TOKEN_EXPIRED and the claims to an AuthenticatedUser.
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+// from a JWKS URL (jwks-cache.ts: cached, storm-free). Maps every failure to TOKEN_INVALID or TOKEN_EXPIRED and
+// the claims to an AuthenticatedUser. An HS256 token is only ever checked against API_SECRET (no key confusion).
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthenticatedUser } from '@leadlovers/protocol';
 import { GatewayError } from '../errors.js';
+import { createJwksCache, type JwksCacheOptions } from './jwks-cache.js';
 
 export const MAX_TOKEN_BYTES = 8_192;
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -25,12 +27,17 @@ export interface VerifierOptions {
   issuer?: string | undefined;
   audience?: string | undefined;
   clockToleranceS?: number;
+  /** JWKS fetch timeout, cooldown and max age (defaults: 5 s, 30 s, 10 min). */
+  jwks?: Omit<JwksCacheOptions, 'now'>;
+  /** Clock used for exp/nbf/iat checks and the JWKS cache (tests freeze it); default: the real clock. */
+  now?: () => Date;
 }
 
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   const secret = options.secret ? new TextEncoder().encode(options.secret) : undefined;
+  const now = options.now;
   const jwks = options.jwksUrl
-    ? createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 })
+    ? createJwksCache(new URL(options.jwksUrl), { ...options.jwks, ...(now ? { now: () => now().getTime() } : {}) }).getKey
     : undefined;
   if (!secret && !jwks) throw new Error('createTokenVerifier needs a secret or a JWKS URL');
 
@@ -39,6 +46,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     ...(options.audience ? { audience: options.audience } : {}),
     clockTolerance: options.clockToleranceS ?? 5,
   };
+  const clock = () => (now ? { currentDate: now() } : {});
 
   async function verify(token: string): Promise<VerifiedToken> {
     if (Buffer.byteLength(token) > MAX_TOKEN_BYTES) throw new GatewayError('TOKEN_INVALID', 'Token is too large');
@@ -51,9 +59,9 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     try {
       let payload: JWTPayload;
       if (alg === 'HS256' && secret) {
-        ({ payload } = await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] }));
+        ({ payload } = await jwtVerify(token, secret, { ...common, ...clock(), algorithms: ['HS256'] }));
       } else if (alg && (ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg) && jwks) {
-        ({ payload } = await jwtVerify(token, jwks, { ...common, algorithms: [...ASYMMETRIC_ALGORITHMS] }));
+        ({ payload } = await jwtVerify(token, jwks, { ...common, ...clock(), algorithms: [...ASYMMETRIC_ALGORITHMS] }));
       } else {
         throw new GatewayError('TOKEN_INVALID', `Token algorithm ${String(alg)} is not accepted`);
       }
@@ -88,7 +96,7 @@ function toAuthError(err: unknown): GatewayError {
     return new GatewayError('TOKEN_INVALID', `Token claim "${err.claim}" is not accepted`);
   }
   if (err instanceof errors.JWKSNoMatchingKey) return new GatewayError('TOKEN_INVALID', 'Token was signed by an unknown key');
-  if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError)) {
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || !(err instanceof errors.JOSEError)) {
     // The key set could not be fetched (SSO slow or down): the token is not verifiable now.
     return new GatewayError('TOKEN_INVALID', 'Token could not be verified');
   }

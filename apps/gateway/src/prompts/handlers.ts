@@ -7,6 +7,7 @@ import type { ToolCallResult } from '../mcp/types.js';
 import type { Language } from '../planner/types.js';
 import { summarize } from './messages.js';
 import { describeZodError, fingerprint, requestIdOf, zodIssues } from './payload.js';
+import { hostilePayload } from './payload-guard.js';
 import { failure, serveRequest } from './pipeline.js';
 import type { DraftResponse, PromptDeps } from './types.js';
 
@@ -20,6 +21,8 @@ export function createPromptHandlers(deps: PromptDeps) {
 
   async function sendPrompt(user: AuthenticatedUser, payload: unknown, origin?: string): Promise<PromptResponse> {
     const requestId = requestIdOf(payload);
+    const hostile = hostilePayload(payload);
+    if (hostile) return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${hostile}`));
     const parsed = SendPromptSchema.safeParse(payload);
     if (!parsed.success) {
       return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
@@ -67,6 +70,8 @@ export function createPromptHandlers(deps: PromptDeps) {
 
   async function callTool(user: AuthenticatedUser, payload: unknown, origin?: string): Promise<PromptResponse> {
     const requestId = requestIdOf(payload);
+    const hostile = hostilePayload(payload);
+    if (hostile) return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${hostile}`));
     const parsed = CallToolSchema.safeParse(payload);
     if (!parsed.success) {
       return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));

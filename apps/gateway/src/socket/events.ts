@@ -9,6 +9,7 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { createPromptHandlers } from '../prompts/handlers.js';
 import { describeZodError, splitArgs, type Ack } from '../prompts/payload.js';
+import { hostilePayload } from '../prompts/payload-guard.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Mailbox } from '../store/mailbox.js';
 import type { GatewaySocket } from './types.js';
@@ -58,6 +59,12 @@ export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
       const { payload, ack } = splitArgs(args);
       if (needsAck && !ack) {
         fail(event, new GatewayError('INVALID_PAYLOAD', `${event} needs an acknowledgement callback`), undefined);
+        return;
+      }
+      // send-prompt and call-tool run the same check themselves, answering in the PromptResponse shape.
+      const hostile = event === EVENTS.sendPrompt || event === EVENTS.callTool ? undefined : hostilePayload(payload);
+      if (hostile) {
+        fail(event, new GatewayError('INVALID_PAYLOAD', `Invalid ${event} payload: ${hostile}`), ack);
         return;
       }
       handler(payload, ack).catch((err: unknown) => fail(event, err, ack));
@@ -116,10 +123,12 @@ export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
     ack?.({ ok: true, data: { expiresAt: verified.expiresAt === null ? null : new Date(verified.expiresAt).toISOString() } });
   });
 
-  socket.onAny((event: unknown) => {
-    if (typeof event === 'string' && CLIENT_EVENTS.has(event)) return;
-    log.warn({ event: String(event).slice(0, 64) }, 'unknown event');
-    socket.emit('error', { code: 'UNKNOWN_EVENT', message: `Unknown event "${String(event).slice(0, 64)}"`, event: String(event).slice(0, 64) });
+  // A middleware, not onAny: it runs after the event rate limit (event-limit.ts), so dropped events get no answer.
+  socket.use(([event], next) => {
+    if (typeof event === 'string' && CLIENT_EVENTS.has(event)) return next();
+    const name = String(event).slice(0, 64);
+    log.warn({ event: name }, 'unknown event');
+    socket.emit('error', { code: 'UNKNOWN_EVENT', message: `Unknown event "${name}"`, event: name });
   });
 
   socket.on('error', (err) => log.warn({ err }, 'socket error'));

@@ -41,6 +41,8 @@ export async function startGateway(env: Record<string, string> = {}, overrides: 
     MCP_POOL_SIZE: '1',
     LEADLOVERS_DB_PATH: join(dir, 'embedded.sqlite'),
     LOG_LEVEL: 'debug',
+    // Every test client connects from 127.0.0.1: the per-IP handshake limit is tested on its own (security/abuse).
+    CONNECT_ATTEMPTS_PER_MINUTE: '1000000',
     ...env,
   });
   const rawLogs: string[] = [];

@@ -1,0 +1,48 @@
+// Per-socket rate limit on every incoming event, known or not (a Socket.IO socket.use middleware). Over the limit
+// the client gets one `error` RATE_LIMITED per window and further events are dropped silently; a socket over the
+// limit in `abuseWindows` windows, or flooding past 10× the limit in one window, is disconnected.
+import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../metrics.js';
+import type { GatewaySocket } from './types.js';
+
+export interface EventLimitOptions {
+  /** Events allowed per window. */
+  limit: number;
+  windowMs: number;
+  /** Windows over the limit (not necessarily consecutive) before the socket is cut off. */
+  abuseWindows: number;
+  logger: Logger;
+  metrics: Pick<GatewayMetrics, 'rateLimited'>;
+  now?: () => number;
+}
+
+export function attachEventLimit(socket: GatewaySocket, options: EventLimitOptions): void {
+  const { limit, windowMs, abuseWindows, logger, metrics } = options;
+  const now = options.now ?? Date.now;
+  let windowStart = now();
+  let count = 0;
+  let abusive = 0;
+  let cut = false;
+
+  socket.use((packet, next) => {
+    if (cut) return;
+    const t = now();
+    if (t - windowStart >= windowMs) {
+      windowStart = t;
+      count = 0;
+    }
+    count += 1;
+    if (count <= limit) return next();
+    metrics.rateLimited.inc();
+    if (count === limit + 1) {
+      abusive += 1;
+      const event = String(packet[0]).slice(0, 64);
+      socket.emit('error', { code: 'RATE_LIMITED', message: `More than ${limit} events in ${windowMs / 1000} s; events are dropped until the window passes`, event });
+    }
+    if (abusive >= abuseWindows || count > limit * 10) {
+      cut = true;
+      logger.warn({ socketId: socket.id, userId: socket.data.user?.id, abusive, count }, 'event flood: disconnecting socket');
+      socket.disconnect(true);
+    }
+  });
+}
