@@ -3,16 +3,8 @@
 // clean shutdown leaves no child process behind.
 import { describe, expect, it } from 'vitest';
 import type { McpPool } from '../src/mcp/pool.js';
+import { isRunning } from '../src/mcp/processes.js';
 import { callTool, eventually, sendPrompt, startGateway } from './helpers/gateway.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('pool faults through the gateway', () => {
   it('a child killed mid-call fails that call cleanly; the next call succeeds; shutdown leaves no child', async () => {
@@ -33,14 +25,14 @@ describe('pool faults through the gateway', () => {
     const newPid = await eventually(() => pool.childPids().find((p) => p !== pid), 200, 50);
     // With one worker, calls fail fast (TOOL_UNAVAILABLE) until the respawned child is ready: /readyz says when.
     await eventually(() => pool.stats().readyWorkers === 1, 200, 50);
-    expect(alive(pid as number)).toBe(false);
+    expect(isRunning(pid as number)).toBe(false);
     const next = await sendPrompt(socket, 'Liste todas as máquinas disponíveis');
     expect(next).toMatchObject({ isSuccess: true, tool: 'get_machines' });
 
     const pids = pool.childPids();
     expect(pids).toContain(newPid);
     await gw.close();
-    await eventually(() => pids.every((p) => !alive(p)), 100, 50);
+    await eventually(() => pids.every((p) => !isRunning(p)), 100, 50);
     expect(pool.childPids()).toEqual([]);
   });
 });

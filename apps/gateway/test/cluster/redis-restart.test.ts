@@ -2,22 +2,11 @@
 // keep serving their local clients, report not-ready while Redis is down, and recover without a restart —
 // readiness returns and cross-node kicks work again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { SessionReplaced } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { eventually, nextEvent, sendPrompt } from '../helpers/gateway.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 
 function startRedis(port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -42,7 +31,7 @@ describe('Redis restarted under a running cluster', () => {
   let cluster: TestCluster;
 
   beforeAll(async () => {
-    port = await freePort();
+    port = (await freePorts(1))[0]!;
     redis = await startRedis(port);
     cluster = await startCluster(2, { REDIS_URL: `redis://127.0.0.1:${port}` });
   });

@@ -2,7 +2,6 @@
 // its response, the process exits 0, and no MCP child process is left behind. A second signal exits at once.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,21 +9,12 @@ import { io } from 'socket.io-client';
 import type { PromptResponse, ServerDraining } from '@leadlovers/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
+import { isRunning } from '../../src/mcp/processes.js';
 import { tsxLoader } from '../../src/mcp/ts-runtime.js';
 import { eventually, TEST_SECRET, type Client } from '../helpers/gateway.js';
+import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function childPids(pid: number): number[] {
   try {
@@ -37,15 +27,6 @@ function childPids(pid: number): number[] {
   }
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('SIGTERM on a gateway process', () => {
   const cleanup: Array<() => void> = [];
   afterEach(() => {
@@ -54,7 +35,7 @@ describe('SIGTERM on a gateway process', () => {
 
   async function startProcess(extraEnv: Record<string, string> = {}): Promise<{ gateway: ChildProcess; url: string; exit: Promise<number | null> }> {
     const dir = mkdtempSync(join(tmpdir(), 'sigterm-test-'));
-    const port = await freePort();
+    const port = (await freePorts(1))[0]!;
     const gateway = spawn(process.execPath, ['--import', tsxLoader(), MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -99,7 +80,7 @@ describe('SIGTERM on a gateway process', () => {
     const answered: PromptResponse = await response;
     expect(answered).toMatchObject({ isSuccess: true, requestId: 'sigterm-1', tool: 'get_machines' });
     expect(await exit).toBe(0);
-    await eventually(() => children.every((pid) => !alive(pid)), 100, 50);
+    await eventually(() => children.every((pid) => !isRunning(pid)), 100, 50);
   }, 60_000);
 
   it('a second signal exits at once, without waiting for the drain', async () => {
@@ -119,6 +100,6 @@ describe('SIGTERM on a gateway process', () => {
     gateway.kill('SIGINT');
     expect(await exit).toBe(1);
     // Its children see stdin close and exit on their own.
-    await eventually(() => children.every((pid) => !alive(pid)), 100, 50);
+    await eventually(() => children.every((pid) => !isRunning(pid)), 100, 50);
   }, 60_000);
 });
