@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { createConnectLimit } from './auth/connect-limit.js';
-import { connectError, createAuthMiddleware } from './auth/middleware.js';
+import { connectError, createAuthMiddleware, createPollingOriginGuard } from './auth/middleware.js';
 import { createOriginPolicy } from './auth/origins.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import { createAdmission } from './admission.js';
@@ -33,6 +33,10 @@ import { userRoom, type GatewayServer } from './socket/types.js';
 import type { HistoryStore } from './store/history.js';
 import type { IdempotencyStore } from './store/idempotency.js';
 import type { Mailbox } from './store/mailbox.js';
+import { createSuggestionService } from './suggest/service.js';
+import { createServerNotifier, type Notifier } from './notify/notifier.js';
+import { createLeadLoversWebhook } from './webhooks/leadlovers.js';
+import { MemoryReplayGuard, type ReplayGuard } from './webhooks/replay-guard.js';
 
 export interface GatewayDeps {
   config: Config;
@@ -45,6 +49,8 @@ export interface GatewayDeps {
   idempotency: IdempotencyStore;
   history: HistoryStore;
   limiter: PromptLimiter;
+  /** Webhook deliveries already published (default: in memory, for the replay window). */
+  replays?: ReplayGuard | undefined;
   /** Redis adapter, cross-node kicks and readiness; absent on a single in-memory node. */
   cluster?: ClusterWiring | undefined;
   /** This instance's Prometheus metrics; default: a fresh registry reading this runner and cluster. */
@@ -89,7 +95,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const checkEveryMs = Math.max(50, Math.min(5_000, Math.floor(config.abuse.headersTimeoutMs / 2)));
   const httpServer = createServer(
     { connectionsCheckingInterval: checkEveryMs },
-    createRequestHandler({ nodeId: config.nodeId, readiness, metrics: metricsServer ? undefined : metricsHandler }),
+    createRequestHandler({
+      nodeId: config.nodeId,
+      readiness,
+      metrics: metricsServer ? undefined : metricsHandler,
+      webhook: createLeadLoversWebhook({
+        masterSecret: config.webhooks.secret,
+        maxBodyBytes: config.webhooks.maxBodyBytes,
+        // `io` exists by the time a request arrives.
+        notifier: () => notifier,
+        replays: deps.replays ?? new MemoryReplayGuard(config.webhooks.replayWindowS * 1000),
+        logger,
+        metrics,
+      }),
+    }),
   );
   // Slow-loris: a client that never finishes its request headers (or body) is cut off by Node's HTTP server.
   httpServer.headersTimeout = config.abuse.headersTimeoutMs;
@@ -108,6 +127,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
   });
 
+  // Foreign-origin long-polling is refused before Engine.IO opens a session for it (after the CORS headers step).
+  io.engine.use(createPollingOriginGuard({ origins, logger, metrics }));
   // Cheap refusals first: a draining or overloaded node says so before it spends a JWT verification.
   io.use((_socket, next) => {
     const refusal = admission.refusal();
@@ -120,7 +141,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
 
   const kicker = deps.cluster ? deps.cluster.createKicker(io) : createServerKicker(io);
+  const notifier: Notifier = deps.cluster ? deps.cluster.createNotifier(io) : createServerNotifier(io);
   const delivery = createDelivery(io, deps.mailbox, logger);
+  // Unmetered runner: the suggestions' background reads are not user requests and stay out of the tool metrics.
+  const suggestions = createSuggestionService({ runner: deps.runner, history: deps.history, logger: logger.child({ component: 'suggest' }) });
   const prompts = createPromptHandlers({
     runner: meterToolCalls(deps.runner, metrics),
     planner: deps.planner,
@@ -164,6 +188,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       inFlight,
       cancellations,
       rescheduleExpiry: lifecycle.rescheduleExpiry,
+      suggestions,
     });
   });
 

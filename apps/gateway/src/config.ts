@@ -104,6 +104,10 @@ export const EnvSchema = z
     HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
     HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
 
+    WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    WEBHOOK_MAX_BODY_BYTES: int(16_384, 256, 1_048_576),
+    WEBHOOK_REPLAY_WINDOW_S: int(86_400, 1, 30 * 86_400),
+
     METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65_535).optional()),
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   })
@@ -238,6 +242,13 @@ export interface Config {
     /** When set, /metrics needs `Authorization: Bearer <token>`. */
     readonly token: string | undefined;
   };
+  readonly webhooks: {
+    /** WEBHOOK_SECRET: per-account webhook secrets are derived from it; unset disables POST /webhooks/leadlovers. */
+    readonly secret: string | undefined;
+    readonly maxBodyBytes: number;
+    /** A lead Id seen again within this window is not published again. */
+    readonly replayWindowS: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -329,6 +340,7 @@ function toConfig(env: Env): Config {
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     },
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
+    webhooks: { secret: env.WEBHOOK_SECRET, maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES, replayWindowS: env.WEBHOOK_REPLAY_WINDOW_S },
   });
 }
 

@@ -27,6 +27,7 @@ import { MemorySessionRegistry } from './session/registry.js';
 import { MemoryHistoryStore } from './store/history.js';
 import { MemoryIdempotencyStore } from './store/idempotency.js';
 import { MemoryMailbox } from './store/mailbox.js';
+import { MemoryReplayGuard, RedisReplayGuard } from './webhooks/replay-guard.js';
 
 export interface BuiltDependencies extends GatewayDeps {
   devSecret: string | undefined;
@@ -58,6 +59,11 @@ export async function buildDependencies(config: Config, logger: Logger, override
   } else {
     defaults.push(`LeadLovers data: embedded SQLite store with demo data (no LEADLOVERS_API_TOKEN)${config.mcp.dbPath ? ` at ${config.mcp.dbPath}` : ''}`);
   }
+  defaults.push(
+    config.webhooks.secret
+      ? 'webhooks: POST /webhooks/leadlovers/<account> on, per-account secrets derived from WEBHOOK_SECRET'
+      : 'webhooks: off (no WEBHOOK_SECRET)',
+  );
   const selected = selectPlanner(config.llm, logger);
   defaults.push(selected.describe);
 
@@ -89,8 +95,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
       ...(sampling && samplingTimeouts ? { sampling: sampling.sampler, samplingTimeoutMs: samplingTimeouts.gatewayMs } : {}),
     }));
 
-  const { limits } = config;
-  const state = redis && config.redis ? redisState(redis.command, config.redis.keyPrefix, config) : memoryState(limits);
+  const state = redis && config.redis ? redisState(redis.command, config.redis.keyPrefix, config) : memoryState(config);
   const conversations: ConversationStore =
     redis && config.redis
       ? new RedisConversationStore(redis.command, { prefix: config.redis.keyPrefix, maxMessages: config.llm.conversationMaxMessages })
@@ -124,10 +129,12 @@ function samplingTimeoutsFor(config: Config): { serverMs: number; gatewayMs: num
   return { serverMs, gatewayMs };
 }
 
-type SharedState = Pick<GatewayDeps, 'sessions' | 'mailbox' | 'idempotency' | 'history' | 'limiter'>;
+type SharedState = Pick<GatewayDeps, 'sessions' | 'mailbox' | 'idempotency' | 'history' | 'limiter' | 'replays'>;
 
-function memoryState(limits: Config['limits']): SharedState {
+function memoryState(config: Config): SharedState {
+  const { limits } = config;
   return {
+    replays: new MemoryReplayGuard(config.webhooks.replayWindowS * 1000),
     sessions: new MemorySessionRegistry(),
     mailbox: new MemoryMailbox({ ttlMs: limits.mailboxTtlS * 1000, maxPerUser: limits.mailboxMaxPerUser }),
     idempotency: new MemoryIdempotencyStore(limits.idempotencyTtlS * 1000),
@@ -139,6 +146,7 @@ function memoryState(limits: Config['limits']): SharedState {
 function redisState(redis: Redis, prefix: string, config: Config): SharedState {
   const { limits } = config;
   return {
+    replays: new RedisReplayGuard(redis, prefix, config.webhooks.replayWindowS),
     sessions: new RedisSessionRegistry(redis, { prefix, ttlSeconds: config.sessionTtlS }),
     mailbox: new RedisMailbox(redis, { prefix, ttlSeconds: limits.mailboxTtlS, maxPerUser: limits.mailboxMaxPerUser }),
     idempotency: new RedisIdempotencyStore(redis, { prefix, ttlSeconds: limits.idempotencyTtlS }),

@@ -90,6 +90,12 @@ export function createMetrics(sources: MetricSources = {}) {
     help: 'Undelivered responses re-sent from the mailbox on (re)connect',
     registers,
   });
+  const webhookRequests = new Counter({
+    name: 'gateway_webhook_requests_total',
+    help: 'LeadLovers webhook requests, by outcome (published, duplicate, unauthorized, invalid, too_large, disabled, failed)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
   const clusterRequestTimeouts = new Counter({
     name: 'gateway_cluster_request_timeouts_total',
     help: 'Cluster-wide requests that did not answer in time, by request',
@@ -170,6 +176,7 @@ export function createMetrics(sources: MetricSources = {}) {
     rateLimited,
     mailboxRedeliveries,
     clusterRequestTimeouts,
+    webhookRequests,
     childRestarts,
     /** Stops listening to the pool's events. */
     close(): void {

@@ -10,6 +10,7 @@ import { GatewayError } from '../src/errors.js';
 import { createRedisPromptLimiter } from '../src/prompts/redis-limits.js';
 import { RedisSessionRegistry } from '../src/session/redis-registry.js';
 import { RedisHistoryStore } from '../src/store/redis-history.js';
+import { PendingAbandoned } from '../src/store/idempotency.js';
 import { RedisIdempotencyStore } from '../src/store/redis-idempotency.js';
 import { RedisMailbox } from '../src/store/redis-mailbox.js';
 import { describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry } from './helpers/store-suites.js';
@@ -157,7 +158,7 @@ describe('RedisIdempotencyStore specifics', () => {
     expect(await redis.pttl(nodeA.key('u', 'r1'))).toBeGreaterThan(86_000_000);
   });
 
-  it('an abandoned attempt rejects the retry waiting on another node with BUSY, and frees the key', async () => {
+  it('an abandoned attempt tells the retry waiting on another node to take over, and frees the key', async () => {
     const space = nextPrefix();
     const nodeA = new RedisIdempotencyStore(redis, { prefix: space, pollIntervalMs: 10 });
     const nodeB = new RedisIdempotencyStore(redis2, { prefix: space, pollIntervalMs: 10 });
@@ -165,7 +166,7 @@ describe('RedisIdempotencyStore specifics', () => {
     const retry = await nodeB.begin('u', 'r1', 'f');
     if (retry.status !== 'pending') throw new Error(`expected pending, got ${retry.status}`);
     await nodeA.abandon('u', 'r1', response('r1', { isSuccess: false, code: 'BUSY' }));
-    await expect(retry.wait).rejects.toMatchObject({ code: 'BUSY' });
+    await expect(retry.wait).rejects.toBeInstanceOf(PendingAbandoned);
     expect(await nodeB.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
   });
 
@@ -179,6 +180,34 @@ describe('RedisIdempotencyStore specifics', () => {
     expect((err as GatewayError).code).toBe('TIMEOUT');
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await store.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
+  });
+
+  it('keepAlive renews a running request\'s lease; once it stops (the node died) the marker expires and a waiting retry takes over', async () => {
+    const space = nextPrefix();
+    const nodeA = new RedisIdempotencyStore(redis, { prefix: space, pollIntervalMs: 10, pendingTtlSeconds: 0.3 });
+    const nodeB = new RedisIdempotencyStore(redis2, { prefix: space, pollIntervalMs: 10, pendingTtlSeconds: 0.3 });
+    expect(await nodeA.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
+    const stop = nodeA.keepAlive('u', 'r1', 'f');
+    const retry = await nodeB.begin('u', 'r1', 'f');
+    if (retry.status !== 'pending') throw new Error(`expected pending, got ${retry.status}`);
+    let settled = false;
+    const outcome = retry.wait.then(
+      () => 'resolved',
+      (err: unknown) => err,
+    ).finally(() => (settled = true));
+    // Three leases long, the marker is still there and the retry still waits.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(settled).toBe(false);
+    expect(await redis.get(nodeA.key('u', 'r1'))).toContain('pending');
+    stop();
+    expect(await outcome).toBeInstanceOf(PendingAbandoned);
+    expect(await nodeB.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
+    // A renewal never revives a completed record nor another payload's marker.
+    await nodeB.complete('u', 'r1', response('r1'));
+    const stop2 = nodeA.keepAlive('u', 'r1', 'other');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    stop2();
+    expect(await nodeA.begin('u', 'r1', 'f')).toEqual({ status: 'done', response: response('r1') });
   });
 
   it('abandon leaves a completed response alone', async () => {

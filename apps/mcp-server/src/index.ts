@@ -7,7 +7,7 @@ export { createEmbeddedBackend, type EmbeddedBackendOptions } from './backend/em
 export type { LeadLoversBackend } from './backend/types.js';
 export { createHttpBackend, type HttpBackendOptions } from './backend/http/backend.js';
 export { createLeadLoversClient, DEFAULT_API_URL, type LeadLoversClientOptions } from './backend/http/client.js';
-export { parseAccountTokens, type AccountTokens } from './backend/http/account-tokens.js';
+export { parseAccountTokens, tokenForAccount, type AccountTokens } from './backend/http/account-tokens.js';
 export { ToolError } from './errors.js';
-export { DEFAULT_DB_PATH } from './config.js';
+export { DEFAULT_DB_PATH, loadConfig as loadMcpServerConfig, ConfigError as McpServerConfigError } from './config.js';
 export type { ToolArgs, ToolOutput } from './tool-types.js';

@@ -66,7 +66,20 @@ export interface FakeLeadLovers {
   fail(fault: Fault, times?: number): void;
   /** Forgets scripted faults and recorded requests (not data). */
   reset(): void;
+  /** Webhooks registered with POST /RestHook, by token. */
+  hooks(token: string): FakeHook[];
+  /**
+   * What LeadLovers does on a new lead: POSTs the new_lead_event body to every hook of the token's account.
+   * Resolves with each delivery's HTTP status.
+   */
+  fireNewLead(token: string, lead: Record<string, unknown>): Promise<number[]>;
   close(): Promise<void>;
+}
+
+export interface FakeHook {
+  applicationName: string;
+  targetUrl: string;
+  event: string;
 }
 
 export const FAKE_LEADS_PAGE_SIZE = 5;
@@ -142,6 +155,13 @@ export async function startFakeLeadLovers(): Promise<FakeLeadLovers> {
     let account = accounts.get(token);
     if (!account) accounts.set(token, (account = demoAccount()));
     return account;
+  };
+
+  const hooksByToken = new Map<string, FakeHook[]>();
+  const hooksOf = (token: string): FakeHook[] => {
+    let list = hooksByToken.get(token);
+    if (!list) hooksByToken.set(token, (list = []));
+    return list;
   };
 
   function route(req: RecordedRequest, res: ServerResponse, data: FakeAccount): void {
@@ -221,6 +241,15 @@ export async function startFakeLeadLovers(): Promise<FakeLeadLovers> {
         lead.SequenceLevelCode = null;
         return send(res, 200, { Message: 'Lead removido do funil' });
       }
+      case 'POST /RestHook': {
+        if (!q.applicationName) return apiError(res, 400, 'applicationName é obrigatório');
+        if (typeof body.Target_url !== 'string' || !/^https?:\/\//.test(body.Target_url)) return apiError(res, 400, 'Target_url inválida');
+        if (body.Event !== 'new_lead_event') return apiError(res, 400, 'Evento desconhecido');
+        const hooks = hooksOf(req.token ?? '');
+        const existing = hooks.find((h) => h.targetUrl === body.Target_url && h.event === body.Event);
+        if (!existing) hooks.push({ applicationName: q.applicationName, targetUrl: body.Target_url, event: body.Event });
+        return send(res, 200, { Message: 'Webhook registrado', Target_url: body.Target_url, Event: body.Event });
+      }
       case 'GET /Machines': {
         const page = Number(q.page ?? 1);
         const registers = Number(q.registers ?? 10);
@@ -281,6 +310,16 @@ export async function startFakeLeadLovers(): Promise<FakeLeadLovers> {
     reset() {
       faults.length = 0;
       requests.length = 0;
+    },
+    hooks: (token) => [...hooksOf(token)],
+    async fireNewLead(token, lead) {
+      const statuses: number[] = [];
+      for (const hook of hooksOf(token)) {
+        const response = await fetch(hook.targetUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(lead) });
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+      return statuses;
     },
     close: () =>
       new Promise<void>((resolve) => {

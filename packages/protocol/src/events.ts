@@ -12,9 +12,12 @@ import type {
   PresenceUser,
   PromptProgress,
   PromptResponse,
+  PromptSuggestion,
   SendPromptPayload,
+  LeadCreated,
   ServerDraining,
   SessionReplaced,
+  SuggestPromptsPayload,
   ToolDescriptor,
 } from './schemas.js';
 
@@ -33,6 +36,8 @@ export const EVENTS = {
   error: 'error',
   sessionReplaced: 'session-replaced',
   serverDraining: 'server-draining',
+  suggestPrompts: 'suggest-prompts',
+  leadCreated: 'lead-created',
 } as const;
 
 export interface ClientToServerEvents {
@@ -46,6 +51,8 @@ export interface ClientToServerEvents {
   'cancel-prompt': (payload: CancelPromptPayload, ack?: (result: AckResult<{ cancelled: boolean }>) => void) => void;
   /** The users of the caller's account online anywhere in the cluster. */
   'get-presence': (ack: (result: AckResult<PresenceUser[]>) => void) => void;
+  /** Up to 5 completions of what the user is typing, from the planner's grammar, their history and account data. */
+  'suggest-prompts': (payload: SuggestPromptsPayload, ack: (result: AckResult<PromptSuggestion[]>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -59,6 +66,8 @@ export interface ServerToClientEvents {
   'session-replaced': (notice: SessionReplaced) => void;
   'server-draining': (notice: ServerDraining) => void;
   'presence-changed': (change: PresenceChanged) => void;
+  /** A new lead in the user's account, pushed from LeadLovers' webhook to every node (room account:<account>). */
+  'lead-created': (event: LeadCreated) => void;
 }
 
 /** Events between gateway nodes (serverSideEmit); none yet on a single node. */

@@ -126,6 +126,43 @@ export const PresenceChangedSchema = z.object({
 });
 export type PresenceChanged = z.infer<typeof PresenceChangedSchema>;
 
+export const SuggestPromptsSchema = z.strictObject({
+  /** What the user has typed so far (may be empty: then the most useful prompts for this user are suggested). */
+  partial: z.string().max(MAX_PROMPT_LENGTH),
+  /** 'pt' or 'en'; by default the language of `partial`, else of the user's history, else pt. */
+  language: z.enum(['pt', 'en']).optional(),
+});
+export type SuggestPromptsPayload = z.input<typeof SuggestPromptsSchema>;
+
+export const PromptSuggestionSchema = z.object({
+  /** The full prompt to put in the input. */
+  text: z.string(),
+  /** Where it came from: the planner's grammar, the user's history or the account's data (a machine, a sequence). */
+  source: z.enum(['grammar', 'history', 'data']),
+  language: z.enum(['pt', 'en']),
+  score: z.number(),
+});
+export type PromptSuggestion = z.infer<typeof PromptSuggestionSchema>;
+
+/** A lead LeadLovers reported through its webhook (POST /webhooks/leadlovers/:account), pushed to the account. */
+export const LeadCreatedSchema = z.object({
+  account: z.string(),
+  lead: z.object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().optional(),
+    phone: z.string().optional(),
+    company: z.string().optional(),
+    city: z.string().optional(),
+    state: z.string().optional(),
+    birthDate: z.string().optional(),
+    createdAt: z.string().optional(),
+    dynamicFields: z.array(z.unknown()),
+  }),
+  receivedAt: z.string(),
+});
+export type LeadCreated = z.infer<typeof LeadCreatedSchema>;
+
 /** Acks of list-tools / get-history / ack-response: a value or an error, never a thrown exception. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; code: z.infer<typeof ErrorCodeSchema>; message: string };
 

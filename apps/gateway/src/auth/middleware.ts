@@ -1,5 +1,7 @@
 // Socket.IO middleware that admits a connection only with a valid JWT (and an allowed Origin). Failures reach
-// the client as connect_error with err.data.code; every outcome is logged without the token itself.
+// the client as connect_error with err.data.code; every outcome is logged without the token itself. Also the
+// Engine.IO guard refusing long-polling from foreign origins at the HTTP level.
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { ConnectErrorData } from '@leadlovers/protocol';
 import { toGatewayError } from '../errors.js';
@@ -49,5 +51,27 @@ export function createAuthMiddleware({ verifier, origins, logger, metrics }: Aut
       metrics.authFailures.inc({ code });
       next(connectError(code, error.message));
     }
+  };
+}
+
+type EngineMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void) => void;
+
+/**
+ * Engine.IO middleware refusing HTTP long-polling requests (the handshake and every poll) from a foreign Origin
+ * with 403 ORIGIN_FORBIDDEN, before an Engine.IO session is allocated for them. The Socket.IO middleware above
+ * only runs after that handshake, and a browser on a foreign origin could not read its coded refusal anyway
+ * (no Access-Control-Allow-Origin). WebSocket upgrades pass here: browsers apply no CORS to them, so they are
+ * refused by the Socket.IO middleware, where the client gets connect_error with data.code.
+ */
+export function createPollingOriginGuard({ origins, logger, metrics }: Omit<AuthMiddlewareOptions, 'verifier'>): EngineMiddleware {
+  return (req, res, next) => {
+    const { origin, host } = req.headers;
+    // Engine.IO hands upgrades a stand-in response object; a real ServerResponse means HTTP polling, whatever an
+    // Upgrade header on it may claim (Node only treats a request as an upgrade with Connection: upgrade too).
+    if (!(res instanceof ServerResponse) || origins.allows(origin, host)) return next();
+    logger.warn({ origin, ip: req.socket.remoteAddress, code: 'ORIGIN_FORBIDDEN', transport: 'polling' }, 'auth failed');
+    metrics.authFailures.inc({ code: 'ORIGIN_FORBIDDEN' });
+    res.writeHead(403, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: 'ORIGIN_FORBIDDEN', message: 'Origin not allowed' }));
   };
 }

@@ -4,6 +4,7 @@
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { ServerToClientEvents } from '@leadlovers/protocol';
+import { createEmitterNotifier, createServerNotifier, type Notifier } from '../notify/notifier.js';
 import { createEmitterKicker, createServerKicker, type SessionKicker } from '../session/kicker.js';
 import type { GatewayServer } from '../socket/types.js';
 import type { RedisConnections } from './redis.js';
@@ -11,6 +12,8 @@ import type { RedisConnections } from './redis.js';
 export interface ClusterWiring {
   adapter: ReturnType<typeof createAdapter> | ReturnType<typeof createShardedAdapter>;
   createKicker(io: GatewayServer): SessionKicker;
+  /** Pushes events to account/user rooms on every node (webhooks). */
+  createNotifier(io: GatewayServer): Notifier;
   isReady(): boolean;
   describe: string;
 }
@@ -31,6 +34,8 @@ export function createRedisCluster(redis: RedisConnections, options: ClusterOpti
       adapter: createShardedAdapter(redis.pub, redis.sub, { channelPrefix: key, subscriptionMode: 'dynamic' }),
       // The emitter speaks classic pub/sub only: with sharded channels, kicks go through the adapter itself.
       createKicker: (io) => createServerKicker(io),
+      // Broadcasts through the sharded adapter reach every node too.
+      createNotifier: (io) => createServerNotifier(io),
       isReady: redis.isReady,
       describe: 'cluster: Redis sharded pub/sub adapter (SPUBLISH), sessions, mailbox and limits in Redis',
     };
@@ -39,6 +44,7 @@ export function createRedisCluster(redis: RedisConnections, options: ClusterOpti
   return {
     adapter: createAdapter(redis.pub, redis.sub, { key, requestsTimeout: options.requestsTimeoutMs }),
     createKicker: () => createEmitterKicker(emitter),
+    createNotifier: () => createEmitterNotifier(redis.pub, key),
     isReady: redis.isReady,
     describe: 'cluster: Redis adapter, sessions, mailbox, idempotency, history and limits in Redis',
   };

@@ -1,5 +1,6 @@
-// Plain HTTP routes beside Socket.IO: health, readiness, Prometheus metrics (unless on their own port) and the
-// console's static files. Socket.IO answers its own /socket.io/ path before this handler sees the request.
+// Plain HTTP routes beside Socket.IO: health, readiness, Prometheus metrics (unless on their own port), the
+// console's static files and the client SDK's browser bundle (/client.js). Socket.IO answers its own /socket.io/
+// path before this handler sees the request.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +24,17 @@ export interface RouteOptions {
   readiness: ReadinessCheck[];
   /** GET /metrics; absent when metrics are served on their own port. */
   metrics: MetricsHandler | undefined;
+  /** POST /webhooks/leadlovers/…: the LeadLovers webhook (webhooks/leadlovers.ts). */
+  webhook?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>) | undefined;
 }
 
-export function createRequestHandler({ nodeId, readiness, metrics }: RouteOptions) {
+export function createRequestHandler({ nodeId, readiness, metrics, webhook }: RouteOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (webhook && path.startsWith('/webhooks/')) {
+      void webhook(req, res, path);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'application/json', JSON.stringify({ error: 'method not allowed' }));
 
     if (path === '/healthz') return send(res, 200, 'application/json', JSON.stringify({ status: 'ok', node: nodeId }));
@@ -37,6 +44,13 @@ export function createRequestHandler({ nodeId, readiness, metrics }: RouteOption
       return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not-ready', node: nodeId, checks }));
     }
     if (path === '/metrics' && metrics) return metrics(req, res);
+    if (path === '/client.js') {
+      clientBundle().then(
+        (body) => send(res, 200, 'text/javascript; charset=utf-8', body, { 'cache-control': 'no-cache' }),
+        () => send(res, 500, 'application/json', JSON.stringify({ error: 'client bundle unavailable' })),
+      );
+      return;
+    }
     const asset = STATIC_FILES[path];
     if (!asset) return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
     readFile(CONSOLE_DIR + asset.file).then(
@@ -44,6 +58,18 @@ export function createRequestHandler({ nodeId, readiness, metrics }: RouteOption
       () => send(res, 404, 'application/json', JSON.stringify({ error: 'console not found' })),
     );
   };
+}
+
+// The SDK's browser bundle (packages/client), built on the first request and kept; a failed build is retried.
+let bundle: Promise<string> | undefined;
+function clientBundle(): Promise<string> {
+  bundle ??= Promise.all([import('esbuild'), import('../../../../packages/client/build.js')])
+    .then(([esbuild, client]) => client.buildBrowserBundle(esbuild))
+    .catch((err: unknown) => {
+      bundle = undefined;
+      throw err;
+    });
+  return bundle;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {

@@ -21,6 +21,7 @@ export function createAnthropicPlanner(options: AnthropicPlannerOptions): Planne
     timeoutMs: options.timeoutMs,
     fallback: options.fallback,
     logger: options.logger,
+    apiKey: options.apiKey,
     startSession: (input, tools) => anthropicSession(client, options, input, tools),
   });
 }

@@ -53,11 +53,14 @@ export interface LlmPlannerOptions {
   timeoutMs: number;
   fallback: Planner;
   logger: Logger;
+  /** The provider key: blanked out of logged errors, since a provider may echo it back in its error body. */
+  apiKey?: string;
   startSession(input: PlannerInput, tools: ToolInfo[]): LlmSession;
 }
 
 export function createLlmPlanner(options: LlmPlannerOptions): Planner {
   const { name, maxTurns, fallback, logger } = options;
+  const describeError = (err: unknown) => describeProviderError(err, options.apiKey);
 
   return {
     name,
@@ -131,8 +134,9 @@ export function createLlmPlanner(options: LlmPlannerOptions): Planner {
   };
 }
 
-function describeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err) };
+function describeProviderError(err: unknown, apiKey: string | undefined): Record<string, unknown> {
+  const scrub = (text: string) => (apiKey ? text.split(apiKey).join('***') : text);
+  if (!(err instanceof Error)) return { message: scrub(String(err)) };
   const status = (err as { status?: unknown }).status;
-  return { type: err.name, message: err.message, ...(typeof status === 'number' ? { status } : {}) };
+  return { type: err.name, message: scrub(err.message), ...(typeof status === 'number' ? { status } : {}) };
 }

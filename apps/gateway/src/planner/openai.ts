@@ -22,6 +22,7 @@ export function createOpenAiPlanner(options: OpenAiPlannerOptions): Planner {
     timeoutMs: options.timeoutMs,
     fallback: options.fallback,
     logger: options.logger,
+    apiKey: options.apiKey,
     startSession: (input, tools) => openAiSession(client, options, input, tools),
   });
 }

@@ -20,14 +20,31 @@ export function selectSampler(llm: Config['llm']): SelectedSampler | undefined {
   const choice = chooseLlm(llm);
   const common = { maxTokens: llm.maxTokens, timeoutMs: llm.timeoutMs };
   if (choice === 'anthropic' && llm.anthropicKey) {
-    const sampler = createAnthropicSampler({ ...common, apiKey: llm.anthropicKey, baseURL: llm.anthropicBaseUrl, model: llm.anthropicModel });
+    const sampler = withoutKeyInErrors(createAnthropicSampler({ ...common, apiKey: llm.anthropicKey, baseURL: llm.anthropicBaseUrl, model: llm.anthropicModel }), llm.anthropicKey);
     return { sampler, describe: `mcp sampling: on, create_email_content writes with anthropic ${llm.anthropicModel}` };
   }
   if (choice === 'openai' && llm.openaiKey) {
-    const sampler = createOpenAiSampler({ ...common, apiKey: llm.openaiKey, baseURL: llm.openaiBaseUrl, model: llm.openaiModel });
+    const sampler = withoutKeyInErrors(createOpenAiSampler({ ...common, apiKey: llm.openaiKey, baseURL: llm.openaiBaseUrl, model: llm.openaiModel }), llm.openaiKey);
     return { sampler, describe: `mcp sampling: on, create_email_content writes with openai ${llm.openaiModel}` };
   }
   return undefined;
+}
+
+/**
+ * A provider may echo the key back in its error body, which the SDK puts in the error's message and fields; the
+ * pool logs the error and passes its message on to the MCP child (whose stderr is logged too). So a failed call
+ * rethrows a plain error with the key blanked out, keeping only the message and the HTTP status.
+ */
+function withoutKeyInErrors(sampler: Sampler, apiKey: string): Sampler {
+  return async (params, signal) => {
+    try {
+      return await sampler(params, signal);
+    } catch (err) {
+      const message = (err instanceof Error ? err.message : String(err)).split(apiKey).join('***');
+      const status = (err as { status?: unknown } | null)?.status;
+      throw Object.assign(new Error(message), typeof status === 'number' ? { status } : {});
+    }
+  };
 }
 
 export interface SamplerOptions {

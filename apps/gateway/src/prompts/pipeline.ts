@@ -4,6 +4,7 @@
 // way becomes a failure response with a code; nothing here can take the socket or the node down.
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { GatewayError, toGatewayError } from '../errors.js';
+import { PendingAbandoned } from '../store/idempotency.js';
 import { codeLabel, toolLabel } from '../metrics.js';
 import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
 
@@ -44,70 +45,93 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     return refused;
   }
 
-  const known = await deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
-    // Store unreachable (Redis down): serve the request rather than refuse it; a retry may then run twice.
-    log.warn({ err }, 'idempotency store unavailable; running the request without a key');
-    return { status: 'new' } as const;
-  });
+  const begin = () =>
+    deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
+      // Store unreachable (Redis down): serve the request rather than refuse it; a retry may then run twice.
+      log.warn({ err }, 'idempotency store unavailable; running the request without a key');
+      return { status: 'new' } as const;
+    });
+  let known = await begin();
+  // A retry waits for the first attempt; if that attempt's marker vanishes (its node died), the retry takes over.
+  for (let takeovers = 0; known.status === 'pending'; takeovers++) {
+    let answer: PromptResponse;
+    try {
+      const stored = await known.wait;
+      answer = { ...stored, metadata: { ...stored.metadata, replayed: true } };
+    } catch (err) {
+      if (err instanceof PendingAbandoned && takeovers < 2) {
+        log.info('the first attempt stopped without a response; taking the request over');
+        known = await begin();
+        continue;
+      }
+      // The first attempt was refused or timed out: the client may retry with the same key.
+      answer = stamp(failure(toGatewayError(err)));
+    }
+    deps.deliver(user.id, answer, spec.originSocketId);
+    log.info({ code: answer.code }, 'repeated requestId answered from the first attempt');
+    return answer;
+  }
   if (known.status === 'mismatch') {
     const refused = stamp(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')));
     deps.deliver(user.id, refused, spec.originSocketId);
     return refused;
   }
-  if (known.status !== 'new') {
-    let response: PromptResponse;
-    try {
-      const stored = known.status === 'done' ? known.response : await known.wait;
-      response = { ...stored, metadata: { ...stored.metadata, replayed: true } };
-    } catch (err) {
-      // The first attempt was abandoned, timed out or its node died: the client may retry with the same key.
-      response = stamp(failure(toGatewayError(err)));
-    }
+  if (known.status === 'done') {
+    const response = { ...known.response, metadata: { ...known.response.metadata, replayed: true } };
     deps.deliver(user.id, response, spec.originSocketId);
     log.info({ code: response.code }, 'repeated requestId answered from the stored response');
     return response;
   }
-
-  let release: (() => void) | undefined;
+  const stopLease = deps.idempotency.keepAlive(user.id, requestId, spec.fingerprint);
   try {
-    release = await deps.limiter.acquire(user.id);
-  } catch (err) {
-    const refused = stamp(failure(toGatewayError(err)));
-    await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log.warn({ err }, 'could not release the idempotency key'));
-    deps.deliver(user.id, refused, spec.originSocketId);
-    record(refused);
-    log.warn({ code: refused.code }, 'request refused by limits');
-    return refused;
-  }
-
-  let response: PromptResponse;
-  const cancel = deps.cancellations.register(user.id, requestId);
-  try {
-    response = stamp(await work((progress) => deps.emitProgressToUser(user.id, { ...progress, requestId }), cancel.signal));
-  } catch (err) {
-    const error = toGatewayError(err);
-    if (error.code === 'INTERNAL') log.error({ err }, 'request failed unexpectedly');
-    response = stamp(failure(error));
+    return await run();
   } finally {
-    cancel.done();
-    release();
+    stopLease();
   }
 
-  try {
-    await deps.mailbox.put(user.id, response);
-  } catch (err) {
-    log.error({ err }, 'could not store response in mailbox; delivering anyway');
-  }
-  deps.deliver(user.id, response, spec.originSocketId);
-  await deps.idempotency.complete(user.id, requestId, response).catch((err: unknown) => log.warn({ err }, 'could not store the idempotency key'));
-  await deps.history
-    .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
-    .catch((err: unknown) => log.error({ err }, 'could not append history'));
+  async function run(): Promise<PromptResponse> {
 
-  record(response);
-  log.info(
-    { tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
-    spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',
-  );
-  return response;
+    let release: (() => void) | undefined;
+    try {
+      release = await deps.limiter.acquire(user.id);
+    } catch (err) {
+      const refused = stamp(failure(toGatewayError(err)));
+      await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log.warn({ err }, 'could not release the idempotency key'));
+      deps.deliver(user.id, refused, spec.originSocketId);
+      record(refused);
+      log.warn({ code: refused.code }, 'request refused by limits');
+      return refused;
+    }
+
+    let response: PromptResponse;
+    const cancel = deps.cancellations.register(user.id, requestId);
+    try {
+      response = stamp(await work((progress) => deps.emitProgressToUser(user.id, { ...progress, requestId }), cancel.signal));
+    } catch (err) {
+      const error = toGatewayError(err);
+      if (error.code === 'INTERNAL') log.error({ err }, 'request failed unexpectedly');
+      response = stamp(failure(error));
+    } finally {
+      cancel.done();
+      release();
+    }
+
+    try {
+      await deps.mailbox.put(user.id, response);
+    } catch (err) {
+      log.error({ err }, 'could not store response in mailbox; delivering anyway');
+    }
+    deps.deliver(user.id, response, spec.originSocketId);
+    await deps.idempotency.complete(user.id, requestId, response).catch((err: unknown) => log.warn({ err }, 'could not store the idempotency key'));
+    await deps.history
+      .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
+      .catch((err: unknown) => log.error({ err }, 'could not append history'));
+
+    record(response);
+    log.info(
+      { tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
+      spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',
+    );
+    return response;
+  }
 }

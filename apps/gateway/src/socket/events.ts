@@ -1,7 +1,7 @@
 // Registers the client → server events on a socket. Every handler validates its input, answers through the ack
 // or an event with a code, and catches everything: a bad event never takes the socket or the node down.
 import type { Logger } from 'pino';
-import { AckResponseSchema, AuthRefreshSchema, CancelPromptSchema, EVENTS, GetHistorySchema, type AckResult, type PresenceUser } from '@leadlovers/protocol';
+import { AckResponseSchema, AuthRefreshSchema, CancelPromptSchema, EVENTS, GetHistorySchema, SuggestPromptsSchema, type AckResult, type PresenceUser } from '@leadlovers/protocol';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { InFlightTracker } from '../drain.js';
 import type { Cancellations } from '../prompts/cancellations.js';
@@ -12,6 +12,7 @@ import { describeZodError, splitArgs, type Ack } from '../prompts/payload.js';
 import { hostilePayload } from '../prompts/payload-guard.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Mailbox } from '../store/mailbox.js';
+import type { SuggestionService } from '../suggest/service.js';
 import type { GatewaySocket } from './types.js';
 
 const CLIENT_EVENTS = new Set<string>([
@@ -23,6 +24,7 @@ const CLIENT_EVENTS = new Set<string>([
   EVENTS.authRefresh,
   EVENTS.getPresence,
   EVENTS.cancelPrompt,
+  EVENTS.suggestPrompts,
 ]);
 
 export interface EventDeps {
@@ -39,6 +41,8 @@ export interface EventDeps {
   listPresence(account: string): Promise<PresenceUser[]>;
   logger: Logger;
   rescheduleExpiry(expiresAt: number | null): void;
+  /** suggest-prompts: completions from the planner's grammar, the user's history and the account's data. */
+  suggestions: SuggestionService;
 }
 
 export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
@@ -99,6 +103,15 @@ export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
     log.info({ requestId: parsed.data.requestId, cancelled }, 'cancel-prompt');
     ack?.({ ok: true, data: { cancelled } });
   });
+
+  // Not a request: no idempotency, no prompt rate limit (typing would exhaust it); the event limit still applies.
+  on(EVENTS.suggestPrompts, true, async (payload, ack) => {
+    const parsed = SuggestPromptsSchema.safeParse(payload);
+    if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid suggest-prompts payload: ${describeZodError(parsed.error)}`);
+    ack?.({ ok: true, data: await deps.suggestions.suggest(user, parsed.data) });
+  });
+  // The account's machines and sequences load in the background now, so the first keystroke finds them.
+  deps.suggestions.warm(user);
 
   on(EVENTS.getPresence, true, async (_payload, ack) => {
     ack?.({ ok: true, data: await deps.listPresence(user.account) });

@@ -10,9 +10,25 @@ export type IdempotencyStart =
   | { status: 'pending'; wait: Promise<PromptResponse> }
   | { status: 'mismatch' };
 
+/**
+ * A retry's wait ended because the first attempt's pending marker vanished without a response: its node died (the
+ * marker's lease ran out) or it was released. The retry may begin again and, if the key is still free, run.
+ */
+export class PendingAbandoned extends Error {
+  override readonly name = 'PendingAbandoned';
+  constructor() {
+    super('the first attempt with this requestId stopped without a response');
+  }
+}
+
 export interface IdempotencyStore {
   /** Registers (userId, requestId) for a payload fingerprint, or tells what is already known about it. */
   begin(userId: string, requestId: string, fingerprint: string): Promise<IdempotencyStart>;
+  /**
+   * While a request runs, keeps its pending marker alive (a short lease renewed in the background), so a marker
+   * left by a node that died expires within seconds instead of blocking retries. Returns the function that stops it.
+   */
+  keepAlive(userId: string, requestId: string, fingerprint: string): () => void;
   complete(userId: string, requestId: string, response: PromptResponse): Promise<void>;
   /** Answers waiting retries but forgets the key: for requests refused before anything ran (rate limit, busy). */
   abandon(userId: string, requestId: string, response: PromptResponse): Promise<void>;
@@ -42,6 +58,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (entry.fingerprint !== fingerprint) return { status: 'mismatch' };
     if (entry.response) return { status: 'done', response: entry.response };
     return { status: 'pending', wait: new Promise((resolve) => entry.waiters.push(resolve)) };
+  }
+
+  /** In one process the marker dies with the process: nothing to renew. */
+  keepAlive(): () => void {
+    return () => undefined;
   }
 
   async complete(userId: string, requestId: string, response: PromptResponse): Promise<void> {

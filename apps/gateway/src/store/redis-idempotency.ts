@@ -1,17 +1,22 @@
 // Cluster-wide idempotency keys: `ws:idempotency:<userId, URI-encoded>:<requestId>` holds JSON
 // `{ fingerprint, state: 'pending' | 'done', response? }`. The first node to SET NX the pending marker runs the
-// request; a retry on any node polls until the response is stored, the marker is abandoned, or it times out.
+// request and renews the marker's short lease while it runs; a retry on any node polls until the response is
+// stored, or takes the request over when the marker vanishes (its node died and the lease ran out, or it was
+// released), or times out.
 import type { PromptResponse } from '@leadlovers/protocol';
 import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../errors.js';
-import type { IdempotencyStart, IdempotencyStore } from './idempotency.js';
+import { PendingAbandoned, type IdempotencyStart, type IdempotencyStore } from './idempotency.js';
 
 export interface RedisIdempotencyStoreOptions {
   prefix?: string;
   /** How long a completed request's response answers retries. */
   ttlSeconds?: number;
-  /** Lifetime of a pending marker, so one left by a node that died does not block its requestId forever. */
+  /**
+   * Lease of a pending marker, renewed every third of it while the request runs (keepAlive): one left by a node
+   * that died expires this long after the node, and a retry then runs the request.
+   */
   pendingTtlSeconds?: number;
   pollIntervalMs?: number;
   /** How long a retry waits for the first attempt before it is answered with TIMEOUT. */
@@ -38,15 +43,24 @@ local ok, rec = pcall(cjson.decode, raw)
 if ok and type(rec) == 'table' and rec.state == 'pending' then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// Renews the lease only while the marker is still this request's pending one.
+const RENEW = `local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local ok, rec = pcall(cjson.decode, raw)
+if ok and type(rec) == 'table' and rec.state == 'pending' and rec.fingerprint == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
 interface IdempotencyScripts {
   idempotencyComplete(key: string, responseJson: string, ttlMs: number): Promise<number>;
   idempotencyAbandon(key: string): Promise<number>;
+  idempotencyRenew(key: string, fingerprint: string, ttlMs: number): Promise<number>;
 }
 
 function withScripts(redis: Redis): Redis & IdempotencyScripts {
   if (!('idempotencyComplete' in redis)) {
     redis.defineCommand('idempotencyComplete', { numberOfKeys: 1, lua: COMPLETE });
     redis.defineCommand('idempotencyAbandon', { numberOfKeys: 1, lua: ABANDON });
+    redis.defineCommand('idempotencyRenew', { numberOfKeys: 1, lua: RENEW });
   }
   return redis as Redis & IdempotencyScripts;
 }
@@ -78,7 +92,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.redis = withScripts(redis);
     this.prefix = options.prefix ?? '';
     this.ttlMs = Math.max(1, Math.round((options.ttlSeconds ?? 86_400) * 1000));
-    this.pendingTtlMs = Math.max(1, Math.round((options.pendingTtlSeconds ?? 120) * 1000));
+    this.pendingTtlMs = Math.max(1, Math.round((options.pendingTtlSeconds ?? 10) * 1000));
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 60_000;
   }
@@ -102,6 +116,16 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (record.fingerprint !== fingerprint) return { status: 'mismatch' };
     if (record.state === 'done') return { status: 'done', response: record.response };
     return { status: 'pending', wait: this.waitForResponse(key, fingerprint) };
+  }
+
+  keepAlive(userId: string, requestId: string, fingerprint: string): () => void {
+    const key = this.key(userId, requestId);
+    const timer = setInterval(() => {
+      // A missed renewal (Redis hiccup) is retried on the next tick; the lease is three ticks long.
+      this.redis.idempotencyRenew(key, fingerprint, this.pendingTtlMs).catch(() => undefined);
+    }, Math.max(1, Math.floor(this.pendingTtlMs / 3)));
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async complete(userId: string, requestId: string, response: PromptResponse): Promise<void> {
@@ -132,7 +156,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       } catch {
         continue; // Redis hiccup: keep polling until the deadline
       }
-      const record = raw === null ? undefined : parseRecord(raw);
+      if (raw === null) throw new PendingAbandoned();
+      const record = parseRecord(raw);
       if (!record || record.fingerprint !== fingerprint) {
         throw new GatewayError('BUSY', 'the first attempt was refused; retry');
       }

@@ -1,25 +1,13 @@
 // Redis killed and restarted under running nodes (our own redis-server on a free port): the nodes stay up and
 // keep serving their local clients, report not-ready while Redis is down, and recover without a restart —
 // readiness returns and cross-node kicks work again.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { SessionReplaced } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { eventually, nextEvent, sendPrompt } from '../helpers/gateway.js';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
-
-function startRedis(port: number): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.once('error', (err) => reject(new Error(`cannot start redis-server (is it installed?): ${err.message}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited early with code ${code}`)));
-  });
-}
+import { startRedisServer } from '../helpers/redis-server.js';
 
 async function readyz(url: string): Promise<number> {
   return (await fetch(`${url}/readyz`)).status;
@@ -32,7 +20,7 @@ describe('Redis restarted under a running cluster', () => {
 
   beforeAll(async () => {
     port = (await freePorts(1))[0]!;
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     cluster = await startCluster(2, { REDIS_URL: `redis://127.0.0.1:${port}` });
   });
   afterAll(async () => {
@@ -55,7 +43,7 @@ describe('Redis restarted under a running cluster', () => {
     expect(during).toMatchObject({ isSuccess: true, tool: 'get_machines' });
     expect(await fetch(`${a.url}/healthz`).then((r) => r.status)).toBe(200);
 
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     await eventually(async () => (await readyz(a.url)) === 200 && (await readyz(b.url)) === 200, 200, 100);
 
     // Cluster features are back without restarting a node: a cross-node kick goes through.

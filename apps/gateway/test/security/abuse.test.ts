@@ -8,6 +8,7 @@ import { clientAddress } from '../../src/auth/connect-limit.js';
 import { hostilePayload, MAX_PAYLOAD_DEPTH } from '../../src/prompts/payload-guard.js';
 import { collect, connectError, connected, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
+import { record } from '../faults/ledger.js';
 
 type Loose = { emit(event: string, ...args: unknown[]): void; timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } };
 const loose = (socket: Client) => socket as unknown as Loose;
@@ -21,8 +22,10 @@ describe('per-IP connection-attempt limit', () => {
   afterAll(() => gw.close());
 
   it('refuses handshakes over the limit with RATE_LIMITED before verifying the token, and counts them', async () => {
+    let attacks = 0;
     for (let i = 0; i < 5; i++) {
       expect((await connectError(gw.client({ auth: { token: `guess-${i}` } }))).data?.code).toBe('TOKEN_INVALID');
+      attacks += 1;
     }
     const err = await connectError(gw.client({ auth: { token: await gw.token('real-user') } }));
     expect(err.data?.code).toBe('RATE_LIMITED');
@@ -31,7 +34,9 @@ describe('per-IP connection-attempt limit', () => {
     // A spoofed X-Forwarded-For does not help: TRUST_PROXY is off.
     const spoofed = gw.client({ auth: { token: await gw.token('real-user') }, extraHeaders: { 'x-forwarded-for': '203.0.113.9' } });
     expect((await connectError(spoofed)).data?.code).toBe('RATE_LIMITED');
+    attacks += 2;
     expect(gw.logs.some((l) => l.code === 'RATE_LIMITED' && l.ip === '127.0.0.1')).toBe(true);
+    record({ scenario: 'abuse: per-IP handshake limit', attacks });
   });
 });
 
@@ -49,6 +54,8 @@ describe('per-IP limit behind a proxy (TRUST_PROXY=true)', () => {
     await connected(await via('2.2.2.2, 198.51.100.1'));
     expect((await connectError(await via('3.3.3.3, 198.51.100.1'))).data?.code).toBe('RATE_LIMITED');
     await connected(await via('198.51.100.2'));
+    // Three handshakes with a spoofed left part; the last one is the control.
+    record({ scenario: 'abuse: per-IP limit behind a proxy', attacks: 3 });
   });
 
   it('clientAddress reads the header only when trusted, counting hops from the right', () => {
@@ -58,6 +65,7 @@ describe('per-IP limit behind a proxy (TRUST_PROXY=true)', () => {
     expect(clientAddress(handshake, 2)).toBe('198.51.100.7');
     expect(clientAddress(handshake, 5)).toBe('10.0.0.1');
     expect(clientAddress({ address: '10.0.0.1', headers: {} }, 1)).toBe('10.0.0.1');
+    record({ scenario: 'abuse: X-Forwarded-For parsing', attacks: 5 });
   });
 });
 
@@ -87,35 +95,42 @@ describe('event limits, floods and hostile payloads', () => {
     const socket = await gw.connect('bursty');
     const errors = collect<ErrorEvent>(socket, 'error');
     const before = valueOf(await scrape(gw.url), 'gateway_rate_limited_requests_total');
-    expect(await burst(socket, LIMIT + 10)).toBe(LIMIT);
+    const sent = LIMIT + 10;
+    expect(await burst(socket, sent)).toBe(LIMIT);
     expect(errors).toEqual([expect.objectContaining({ code: 'RATE_LIMITED' })]);
     expect(valueOf(await scrape(gw.url), 'gateway_rate_limited_requests_total')).toBe(before + 10);
     await sleep(1_100);
     expect(await burst(socket, 5)).toBe(5);
     expect(socket.connected).toBe(true);
+    record({ scenario: 'abuse: event burst over the limit', attacks: sent });
   });
 
   it('repeated abuse (EVENT_ABUSE_WINDOWS windows over the limit) disconnects the socket', async () => {
     const socket = await gw.connect('repeat-abuser');
     const disconnected = nextEvent<string>(socket, 'disconnect', 15_000);
+    let events = 0;
     for (let w = 0; w < 3 && socket.connected; w++) {
       for (let i = 0; i < LIMIT + 5; i++) loose(socket).emit('get-presence-no-ack');
+      events += LIMIT + 5;
       await sleep(1_100);
     }
     expect(await disconnected).toBe('io server disconnect');
     await bystanderServed();
+    record({ scenario: 'abuse: repeated windows over the limit', attacks: events });
   });
 
   it('thousands of unknown events: bounded answers, the socket is cut off, the bystander is served', async () => {
     const socket = await gw.connect('flooder');
     const errors = collect<ErrorEvent>(socket, 'error');
     const disconnected = nextEvent<string>(socket, 'disconnect', 10_000);
-    for (let i = 0; i < 5_000; i++) loose(socket).emit(`unknown-${i}`, { i });
+    const flood = 5_000;
+    for (let i = 0; i < flood; i++) loose(socket).emit(`unknown-${i}`, { i });
     expect(await disconnected).toBe('io server disconnect');
     expect(errors.filter((e) => e.code === 'UNKNOWN_EVENT').length).toBeLessThanOrEqual(LIMIT);
     expect(errors.filter((e) => e.code === 'RATE_LIMITED').length).toBeLessThanOrEqual(1);
     await bystanderServed();
     expect(gw.logs.some((l) => l.msg === 'event flood: disconnecting socket' && l.userId === 'flooder')).toBe(true);
+    record({ scenario: 'abuse: unknown-event flood', attacks: flood });
   });
 
   it('deeply nested payloads (10 000 levels) are refused; the node survives and serves others', async () => {
@@ -144,6 +159,7 @@ describe('event limits, floods and hostile payloads', () => {
     }
     expect(socket.connected).toBe(true);
     await bystanderServed();
+    record({ scenario: 'abuse: deeply nested payloads', attacks: payloads.length });
   });
 
   it('prototype-polluting payloads → INVALID_PAYLOAD, and Object.prototype stays clean', async () => {
@@ -153,7 +169,9 @@ describe('event limits, floods and hostile payloads', () => {
       '{"constructor": {"prototype": {"isAdmin": true}}, "prompt": "x"}',
       '{"prompt": "x", "requestId": "r1", "__proto__": {"isAdmin": true, "polluted": "yes"}}',
     ].map((text) => JSON.parse(text) as unknown);
+    let attacks = 0;
     for (const payload of payloads) {
+      attacks += 1;
       const response = (await loose(socket).timeout(5_000).emitWithAck('send-prompt', payload)) as PromptResponse;
       expect(response).toMatchObject({ isSuccess: false, code: 'INVALID_PAYLOAD' });
     }
@@ -165,8 +183,10 @@ describe('event limits, floods and hostile payloads', () => {
     binary.file = Buffer.from('x');
     const binaryResponse = (await loose(socket).timeout(5_000).emitWithAck('send-prompt', binary)) as PromptResponse;
     expect(binaryResponse).toMatchObject({ isSuccess: false, code: 'INVALID_PAYLOAD' });
+    attacks += 2;
     for (const event of ['ack-response', 'cancel-prompt', 'get-history', 'auth-refresh']) {
       for (const text of ['{"__proto__": {"isAdmin": true}, "requestId": "r1", "token": "x"}', '{"requestId": "r1", "constructor": {"prototype": {"isAdmin": true}}}']) {
+        attacks += 1;
         const answer = await loose(socket).timeout(5_000).emitWithAck(event, JSON.parse(text));
         expect(answer, event).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
       }
@@ -175,6 +195,7 @@ describe('event limits, floods and hostile payloads', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('isAdmin');
     expect(socket.connected).toBe(true);
+    record({ scenario: 'abuse: prototype pollution', attacks });
   });
 });
 
@@ -217,11 +238,13 @@ describe('slow-loris handshakes', () => {
     }
     const client = await gw.connect('after-loris');
     expect((await sendPrompt(client, 'Liste todas as máquinas disponíveis')).isSuccess).toBe(true);
+    record({ scenario: 'abuse: slow-loris handshakes', attacks: conns.length });
   });
 
   it('an idle connection that sends nothing is closed too', async () => {
     const { closed } = await rawConnection();
     expect(await Promise.race([closed, sleep(8_000).then(() => Infinity)])).toBeLessThan(3_000);
+    record({ scenario: 'abuse: idle connection', attacks: 1 });
   });
 });
 
@@ -236,5 +259,6 @@ describe('hostilePayload', () => {
     expect(hostilePayload(deep)).toMatch(/nested/);
     const justDeepEnough = JSON.parse(`${'['.repeat(MAX_PAYLOAD_DEPTH)}${']'.repeat(MAX_PAYLOAD_DEPTH)}`) as unknown;
     expect(hostilePayload(justDeepEnough)).toBeUndefined();
+    record({ scenario: 'abuse: hostilePayload unit', attacks: 4 });
   });
 });

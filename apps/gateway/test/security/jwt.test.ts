@@ -11,6 +11,7 @@ import { createTokenVerifier, type VerifierOptions } from '../../src/auth/verifi
 import { GatewayError } from '../../src/errors.js';
 import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
+import { record } from '../faults/ledger.js';
 
 const SECRET = 'jwt-suite-secret-that-is-long-enough-0123456789';
 const ISS = 'https://sso.test';
@@ -105,10 +106,13 @@ describe('JWT attacks against the verifier', () => {
   it('rejects alg none (with and without a signature part)', async () => {
     const v = make();
     const body = b64({ sub: 'u1', iss: ISS, aud: AUD, exp: Math.floor(clock / 1000) + 60 });
+    let attacks = 0;
     for (const alg of ['none', 'None', 'NONE']) {
       expect(await codeOf(v.verify(`${b64({ alg, typ: 'JWT' })}.${body}.`))).toBe('TOKEN_INVALID');
       expect(await codeOf(v.verify(`${b64({ alg, typ: 'JWT' })}.${body}.c2ln`))).toBe('TOKEN_INVALID');
+      attacks += 2;
     }
+    record({ scenario: 'jwt: alg none', attacks });
   });
 
   it('rejects HS/RS key confusion: the RS256 public key (PEM, JWK) used as an HS256 secret', async () => {
@@ -131,10 +135,12 @@ describe('JWT attacks against the verifier', () => {
     }
     // Control: the genuine RS256 token verifies with the same verifier.
     expect(await codeOf(v.verify(await signRs('rsa-1')))).toBe('OK');
+    record({ scenario: 'jwt: HS/RS key confusion', attacks: secrets.length * 2 });
   });
 
   it('rejects a tampered payload and a tampered signature (HS256 and RS256)', async () => {
     const v = make();
+    let attacks = 0;
     for (const token of [await mintToken(SECRET, { userId: 'u1', issuer: ISS, audience: AUD }), await signRs('rsa-1')]) {
       const [h, p, s] = token.split('.') as [string, string, string];
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
@@ -143,8 +149,10 @@ describe('JWT attacks against the verifier', () => {
       expect(await codeOf(v.verify(tamperedPayload))).toBe('TOKEN_INVALID');
       expect(await codeOf(v.verify(`${h}.${p}.${flipped}`))).toBe('TOKEN_INVALID');
       expect(await codeOf(v.verify(`${h}.${p}.`))).toBe('TOKEN_INVALID');
+      attacks += 3;
       expect(await codeOf(v.verify(token))).toBe('OK');
     }
+    record({ scenario: 'jwt: tampered payload/signature', attacks });
   });
 
   it('exp and nbf: accepted just inside the 5 s tolerance, refused just outside (frozen clock)', async () => {
@@ -163,6 +171,8 @@ describe('JWT attacks against the verifier', () => {
     expect(await codeOf(v.verify(await hs({ nbf: t + 6 })))).toBe('TOKEN_INVALID');
     expect(await codeOf(v.verify(await hs({ nbf: t + 3600 })))).toBe('TOKEN_INVALID');
     clock = Date.now();
+    // The three refused tokens; the two inside the tolerance are controls.
+    record({ scenario: 'jwt: exp/nbf around the tolerance', attacks: 3 });
   });
 
   it('rejects wrong iss and aud, missing iss/aud, oversized tokens and unknown kid', async () => {
@@ -177,13 +187,15 @@ describe('JWT attacks against the verifier', () => {
     const stranger = await generateKeyPair('RS256');
     expect(await codeOf(v.verify(await signRs('unknown-kid', stranger.privateKey)))).toBe('TOKEN_INVALID');
     expect(await codeOf(v.verify(await signRs('rsa-1', stranger.privateKey)))).toBe('TOKEN_INVALID');
+    record({ scenario: 'jwt: iss/aud/size/unknown kid', attacks: 6 });
   });
 
   it('a cached kid keeps verifying while the JWKS endpoint is slow, down or serves garbage, even past max age', async () => {
     clock = Date.now();
     const v = make({ jwks: { timeoutMs: 200, cooldownMs: 1_000, maxAgeMs: 5_000 } });
     expect(await codeOf(v.verify(await signRs('rsa-1')))).toBe('OK');
-    for (const mode of ['slow', 'down', 'garbage', 'bad-shape'] as const) {
+    const modes = ['slow', 'down', 'garbage', 'bad-shape'] as const;
+    for (const mode of modes) {
       jwks.mode = mode;
       clock += 10_000; // past maxAge and cooldown: the cache tries to refresh, fails, keeps the old set
       const before = jwks.requests;
@@ -193,6 +205,7 @@ describe('JWT attacks against the verifier', () => {
       expect(Date.now() - started).toBeLessThan(2_000);
     }
     jwks.mode = 'ok';
+    record({ scenario: 'jwt: JWKS slow/down/garbage, cached kid', faults: modes.length });
   });
 
   it('a fresh verifier with an unreachable, slow or garbage JWKS refuses RS256 tokens with TOKEN_INVALID, bounded in time', async () => {
@@ -207,6 +220,7 @@ describe('JWT attacks against the verifier', () => {
     }
     jwks.mode = 'ok';
     expect(await codeOf(make({ jwksUrl: deadUrl }).verify(await signRs('rsa-1')))).toBe('TOKEN_INVALID');
+    record({ scenario: 'jwt: JWKS unreachable, cold verifier', faults: 4 });
     // HS256 tokens do not depend on the JWKS at all.
     expect(await codeOf(make({ jwksUrl: deadUrl }).verify(await mintToken(SECRET, { userId: 'u1', issuer: ISS, audience: AUD })))).toBe('OK');
   });
@@ -227,6 +241,8 @@ describe('JWT attacks against the verifier', () => {
     expect(await codeOf(v.verify(await signRs('rsa-2', next.privateKey)))).toBe('OK');
     expect(jwks.requests).toBe(before + 1);
     jwks.keys = [rsaJwk];
+    // One refusal: the rotated kid before the cooldown let the verifier look it up.
+    record({ scenario: 'jwt: key rotation', attacks: 1 });
   });
 
   it('no request storm: 200 concurrent unknown-kid tokens cause at most one fetch per cooldown', async () => {
@@ -248,6 +264,7 @@ describe('JWT attacks against the verifier', () => {
     expect(new Set(coldCodes)).toEqual(new Set(['TOKEN_INVALID']));
     expect(jwks.requests - coldBefore).toBeLessThanOrEqual(1);
     jwks.mode = 'ok';
+    record({ scenario: 'jwt: unknown-kid request storm', attacks: tokens.length * 2, faults: 1 });
   });
 });
 
@@ -308,6 +325,7 @@ describe('JWT attacks through a gateway (JWKS + API_SECRET)', () => {
     // The genuine tokens still get in, HS256 and RS256.
     await connected(gw.client({ auth: { token: good } }));
     await connected(gw.client({ auth: { token: await signRs('gw-rsa-1') } }));
+    record({ scenario: 'jwt: hostile handshakes through a gateway', attacks: attacks.length });
   });
 
   it('a cached kid keeps connecting after the JWKS endpoint goes down', async () => {
@@ -316,5 +334,6 @@ describe('JWT attacks through a gateway (JWKS + API_SECRET)', () => {
     await connected(gw.client({ auth: { token: await signRs('gw-rsa-1') } }));
     const err = await connectError(gw.client({ auth: { token: await signRs('gw-rsa-2') } }));
     expect(err.data?.code).toBe('TOKEN_INVALID');
+    record({ scenario: 'jwt: gateway with JWKS down', attacks: 1, faults: 1 });
   });
 });

@@ -1,0 +1,160 @@
+// A small closed-loop load driver for the fault tests: each client sends one request (send-prompt or call-tool)
+// at a time, back to back, for a bounded count and time, and tracks every requestId until its answer (a result or
+// a coded error) arrives through the ack, or its per-request deadline passes (then it is lost). It also watches
+// prompt-response events, optionally acknowledging them (the client receipt that clears the mailbox), and counts
+// a response that arrives again after its receipt as a duplicate. Nothing here can hang a test: every wait is bounded.
+import { isErrorCode, type PromptResponse } from '@leadlovers/protocol';
+import type { Client } from '../helpers/gateway.js';
+
+/** `label` is how the test groups outcomes, e.g. 'read' or 'write'. */
+export type LoadRequest =
+  | { label: string; event: 'send-prompt'; prompt: string }
+  | { label: string; event: 'call-tool'; tool: string; arguments: Record<string, unknown> };
+
+export interface LoadClient {
+  name: string;
+  socket: Client;
+  /** Acknowledge prompt-response events (default true), as a well-behaved client does. */
+  receipt?: boolean;
+}
+
+export interface Outcome {
+  client: string;
+  label: string;
+  requestId: string;
+  sentAt: number;
+  /** Set when the ack arrived within the deadline. */
+  answeredAt?: number;
+  response?: PromptResponse;
+}
+
+export interface LoadOptions {
+  clients: LoadClient[];
+  /** The request a client sends next (seq counts from 0 per client). */
+  next(client: LoadClient, seq: number): LoadRequest;
+  maxPerClient: number;
+  durationMs: number;
+  /** Per-request deadline: past it without an ack, the request counts as lost. */
+  deadlineMs: number;
+  /** Pause between one answer and the next request (default 0). */
+  pauseMs?: number;
+  /** Prefix of the requestIds (default: a random one), so runs never collide in the idempotency store. */
+  runId?: string;
+}
+
+export interface LoadReport {
+  outcomes: Outcome[];
+  sent: number;
+  /** Answers that are a success or carry a code from ERROR_CODES. */
+  delivered: number;
+  /** Answers that failed without a known code: a protocol bug, counted apart from lost. */
+  uncoded: number;
+  /** No answer within the deadline. */
+  missing: number;
+  /** prompt-response events that arrived again for a requestId this client had already acknowledged. */
+  duplicates: number;
+  /** missing + duplicates, the ledger's `lost`. */
+  lost: number;
+  /** Outcome count per code ('OK' for successes, 'LOST' for missing). */
+  byCode: Record<string, number>;
+}
+
+export interface LoadRun {
+  /** Asks every client to stop after its current request. */
+  stop(): void;
+  done: Promise<LoadReport>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function codeOf(outcome: Outcome): string {
+  if (!outcome.response) return 'LOST';
+  return outcome.response.isSuccess ? 'OK' : (outcome.response.code ?? 'UNCODED');
+}
+
+export function isCoded(response: PromptResponse): boolean {
+  return response.isSuccess || (isErrorCode(response.code) && typeof response.error === 'string' && response.error.length > 0);
+}
+
+/** Watches a socket's prompt-response events: how often each requestId arrived, and which arrived after a receipt. */
+export function watchResponses(socket: Client, receipt: boolean) {
+  const seen = new Map<string, number>();
+  const receipted = new Set<string>();
+  let duplicates = 0;
+  const listener = (response: PromptResponse, received?: () => void): void => {
+    const id = response.requestId;
+    seen.set(id, (seen.get(id) ?? 0) + 1);
+    if (receipted.has(id)) duplicates += 1;
+    if (receipt && typeof received === 'function') {
+      receipted.add(id);
+      received();
+    }
+  };
+  socket.on('prompt-response', listener);
+  return {
+    seen,
+    duplicates: () => duplicates,
+    detach: () => socket.off('prompt-response', listener),
+  };
+}
+
+export function runLoad(options: LoadOptions): LoadRun {
+  const runId = options.runId ?? `load-${Math.random().toString(36).slice(2, 8)}`;
+  const outcomes: Outcome[] = [];
+  const endAt = Date.now() + options.durationMs;
+  let stopped = false;
+  const watchers = options.clients.map((client) => watchResponses(client.socket, client.receipt ?? true));
+
+  async function loop(client: LoadClient): Promise<void> {
+    for (let seq = 0; seq < options.maxPerClient && !stopped && Date.now() < endAt; seq++) {
+      const request = options.next(client, seq);
+      const requestId = `${runId}-${client.name}-${seq}`;
+      const outcome: Outcome = { client: client.name, label: request.label, requestId, sentAt: Date.now() };
+      outcomes.push(outcome);
+      try {
+        const emitter = client.socket.timeout(options.deadlineMs);
+        const response =
+          request.event === 'send-prompt'
+            ? await emitter.emitWithAck('send-prompt', { prompt: request.prompt, requestId })
+            : await emitter.emitWithAck('call-tool', { tool: request.tool, arguments: request.arguments, requestId });
+        outcome.answeredAt = Date.now();
+        outcome.response = response;
+      } catch {
+        // Deadline passed without an ack: lost (outcome.response stays unset).
+      }
+      if (options.pauseMs) await sleep(options.pauseMs);
+    }
+  }
+
+  const done = Promise.all(options.clients.map(loop)).then(() => {
+    // Late duplicates of the last answers get a moment to show up before the count is taken.
+    return sleep(200).then(() => {
+      for (const watcher of watchers) watcher.detach();
+      return summarize(outcomes, watchers.reduce((n, w) => n + w.duplicates(), 0));
+    });
+  });
+  return {
+    stop: () => {
+      stopped = true;
+    },
+    done,
+  };
+}
+
+export function summarize(outcomes: Outcome[], duplicates = 0): LoadReport {
+  const byCode: Record<string, number> = {};
+  for (const outcome of outcomes) byCode[codeOf(outcome)] = (byCode[codeOf(outcome)] ?? 0) + 1;
+  const answered = outcomes.filter((o) => o.response);
+  const delivered = answered.filter((o) => isCoded(o.response as PromptResponse)).length;
+  const missing = outcomes.length - answered.length;
+  return {
+    outcomes,
+    sent: outcomes.length,
+    delivered,
+    uncoded: answered.length - delivered,
+    missing,
+    duplicates,
+    lost: missing + duplicates,
+    byCode,
+  };
+}
