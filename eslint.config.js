@@ -18,7 +18,7 @@ export default tseslint.config(
   {
     files: ['apps/console/**/*.js'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', console: 'readonly', io: 'readonly', fetch: 'readonly', location: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URLSearchParams: 'readonly', crypto: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', console: 'readonly', fetch: 'readonly', location: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URLSearchParams: 'readonly', crypto: 'readonly' },
     },
     rules: { 'no-console': 'off' },
   },

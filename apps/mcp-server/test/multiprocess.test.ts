@@ -37,8 +37,11 @@ describe('two server processes on one database file', () => {
       const leads = ok<LeadsPage>(await two.call('get_leads', { pageSize: 1 }, caller(account)));
       expect(leads.total).toBe(machines[0]?.machines.reduce((sum, m) => sum + m.Leads, 0));
     }
-    const seededLines = (one.stderr() + two.stderr()).split('\n').filter((line) => line.includes('seeded demo data'));
-    expect(seededLines).toHaveLength(accounts.length);
+    // stderr is a separate pipe from the answers on stdout: on a busy machine its lines may trail the answers.
+    const seededLines = () => (one.stderr() + two.stderr()).split('\n').filter((line) => line.includes('seeded demo data'));
+    for (let i = 0; i < 100 && seededLines().length < accounts.length; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seededLines()).toHaveLength(accounts.length);
   });
 
   it("sees the other process's writes", async () => {
