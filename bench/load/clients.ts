@@ -54,6 +54,8 @@ export interface LoopParams extends LoopOptions {
 const clients: Record<Target, Socket[]> = { floor: [], gateway: [] };
 /** Events received from each server (acks are not events): how many frames a request costs besides its ack. */
 const received: Record<Target, Record<string, number>> = { floor: {}, gateway: {} };
+/** Per gateway socket: requestIds answered through acks, confirmed (`received`) on the socket's next request. */
+const unconfirmed = new WeakMap<Socket, string[]>();
 /** Why connections ended, by reason ('transport close', 'ping timeout', 'io server disconnect'…). */
 const disconnects: Record<Target, Record<string, number>> = { floor: {}, gateway: {} };
 
@@ -124,13 +126,21 @@ function operation(socket: Socket, event: LoadEvent, timeoutMs: number, i: numbe
       : event === 'call-tool'
         ? { tool: 'get_machines', arguments: {} }
         : { n: i };
+  // Gateway requests: a real client (the SDK) confirms the responses it got through acks on its next request.
+  const confirms = event === 'send-prompt' || event === 'call-tool';
   return async () => {
     if (!socket.connected) return GONE;
-    let response: { isSuccess?: boolean; code?: string } | undefined;
+    let response: { isSuccess?: boolean; code?: string; requestId?: string } | undefined;
+    const toConfirm = confirms ? (unconfirmed.get(socket) ?? []) : [];
     try {
-      response = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as typeof response;
+      const sent = toConfirm.length ? { ...payload, received: toConfirm.splice(0, 100) } : payload;
+      response = (await socket.timeout(timeoutMs).emitWithAck(event, sent)) as typeof response;
     } catch {
       return 'timeout';
+    }
+    if (confirms && response?.requestId) {
+      toConfirm.push(response.requestId);
+      unconfirmed.set(socket, toConfirm);
     }
     if (event === 'echo') return undefined;
     return response?.isSuccess ? undefined : (response?.code ?? 'failed');

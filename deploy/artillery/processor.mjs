@@ -1,6 +1,7 @@
 // Artillery processor for the socketio scenarios (deploy/artillery/scenarios): gives every virtual user its own
 // user and HS256 token, picks realistic prompts (pt-BR and en, the rules planner's grammar), checks each
-// send-prompt ack, reconnects now and then, and adds prompt metrics per kind.
+// send-prompt ack (the response itself) and confirms it to the gateway's mailbox, reconnects now and then, and
+// adds prompt metrics per kind.
 //
 // An ES module: artillery 2.0.21 import()s a processor whose name ends in .mjs (anything else is require()d, which
 // in this "type": "module" workspace would need .cjs and CommonJS globals the linter does not know).
@@ -26,6 +27,10 @@ const AUDIENCE = process.env.JWT_AUDIENCE || undefined;
 const ACCOUNTS = positiveInt(process.env.LOAD_ACCOUNTS, 10);
 const TOKEN_TTL_S = positiveInt(process.env.LOAD_TOKEN_TTL_S, 7200);
 const RECONNECT_TIMEOUT_MS = 10_000;
+/** As the SDK: responses received as acks are confirmed with one batched ack-response after this long idle. */
+const CONFIRM_DELAY_MS = 1_000;
+/** How long a reconnect or the end of the flow waits for the gateway to take the last confirmations. */
+const CONFIRM_TIMEOUT_MS = 2_000;
 
 function positiveInt(value, fallback) {
   const parsed = Number(value);
@@ -167,18 +172,58 @@ function weightedKind() {
 
 function stateOf(context) {
   if (!context.loadState) {
-    context.loadState = { tag: context.vars.userTag, seq: 0, leads: [], pendingLead: undefined, startedAt: 0, kind: '' };
+    context.loadState = { tag: context.vars.userTag, seq: 0, leads: [], pendingLead: undefined, startedAt: 0, kind: '', unconfirmed: [], confirmTimer: undefined };
   }
   return context.loadState;
+}
+
+/**
+ * A send-prompt ack is the response, and the gateway keeps it in the mailbox until the client confirms it. The
+ * scenarios' payload is a fixed template (it cannot carry a `received` list), so, like an idle SDK client, the
+ * user confirms with one ack-response { requestIds } after CONFIRM_DELAY_MS.
+ */
+function confirmLater(context, requestId) {
+  const state = stateOf(context);
+  state.unconfirmed.push(requestId);
+  if (!state.confirmTimer) state.confirmTimer = setTimeout(() => flushConfirmations(context), CONFIRM_DELAY_MS);
+}
+
+/** Sends the queued confirmations; with `then`, calls it once the gateway answered (bounded), e.g. before a disconnect. */
+function flushConfirmations(context, then) {
+  const state = stateOf(context);
+  clearTimeout(state.confirmTimer);
+  state.confirmTimer = undefined;
+  const socket = context.sockets && context.sockets[''];
+  const requestIds = state.unconfirmed.splice(0, 100);
+  if (!socket || !socket.connected || requestIds.length === 0) {
+    state.unconfirmed.splice(0, 0, ...requestIds); // not connected: the mailbox replays them after the reconnect
+    if (then) then();
+    return;
+  }
+  if (state.unconfirmed.length > 0) state.confirmTimer = setTimeout(() => flushConfirmations(context), 0);
+  if (!then) {
+    socket.emit('ack-response', { requestIds });
+    return;
+  }
+  // The gateway drops an event whose connection closes while it is still in its middleware: wait for its answer.
+  let called = false;
+  const once = () => {
+    if (called) return;
+    called = true;
+    clearTimeout(timer);
+    then();
+  };
+  const timer = setTimeout(once, CONFIRM_TIMEOUT_MS);
+  socket.emit('ack-response', { requestIds }, once);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Flow functions (callback style: artillery passes (context, events, done))
 
 /**
- * First step of every flow, once the socket is up: confirm each prompt-response (as a real client does, so the
- * mailbox does not replay it after a reconnect), count what a client would notice, and draw this user's number
- * of prompts between the scenario's promptsMin and promptsMax.
+ * First step of every flow, once the socket is up: confirm each prompt-response event (a mailbox replay; as a real
+ * client does, so it is not replayed again), count what a client would notice, and draw this user's number of
+ * prompts between the scenario's promptsMin and promptsMax.
  */
 function onConnected(context, events, done) {
   const socket = context.sockets && context.sockets[''];
@@ -187,6 +232,7 @@ function onConnected(context, events, done) {
   if (typeof context.loadConnectStartedAt === 'number') {
     events.emit('histogram', 'socketio.connect_time', performance.now() - context.loadConnectStartedAt);
   }
+  // Events come only for what an ack could not carry (mailbox replays after a reconnect): confirm each.
   socket.on('prompt-response', (_response, received) => {
     if (typeof received === 'function') received();
   });
@@ -252,6 +298,7 @@ function checkAck(context, events, done) {
     events.emit('error', `prompt ${state.kind}: ${code}`);
     return done(new Error(`prompt ${state.kind}: ${code}: ${ack.message || ack.error || ''}`));
   }
+  if (typeof ack.requestId === 'string') confirmLater(context, ack.requestId);
   events.emit('counter', 'prompt.ok', 1);
   events.emit('counter', `prompt.ok.${state.kind}`, 1);
   events.emit('histogram', 'prompt.response_time', elapsed);
@@ -276,6 +323,11 @@ function maybeReconnect(context, events, done) {
   if (!due || state.seq >= Number(context.vars.prompts)) return done();
   const socket = context.sockets && context.sockets[''];
   if (!socket) return done(new Error('maybeReconnect: the virtual user has no socket'));
+  flushConfirmations(context, () => reconnect(context, events, done, socket));
+}
+
+function reconnect(context, events, done, socket) {
+  const state = stateOf(context);
   const startedAt = performance.now();
   let finished = false;
   const finish = (err) => {
@@ -305,10 +357,10 @@ function maybeReconnect(context, events, done) {
   socket.connect();
 }
 
-/** Last step: the engine closes the socket next; that disconnect is expected. */
+/** Last step: the engine closes the socket next; that disconnect is expected. The last confirmations go first. */
 function leaving(context, _events, done) {
   stateOf(context).leaving = true;
-  return done();
+  return flushConfirmations(context, () => done());
 }
 
 export { onConnected, nextPrompt, checkAck, maybeReconnect, leaving, mintToken };

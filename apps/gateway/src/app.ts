@@ -25,11 +25,11 @@ import type { PromptLimiter } from './prompts/limits.js';
 import type { SessionRegistry } from './session/registry.js';
 import { createServerKicker } from './session/kicker.js';
 import { createDelivery } from './socket/delivery.js';
-import { attachEventLimit } from './socket/event-limit.js';
-import { registerEvents } from './socket/events.js';
+import { createEventLimit } from './socket/event-limit.js';
+import { createEventHandlers, type EventDeps } from './socket/events.js';
 import { listPresence } from './socket/presence.js';
-import { attachLifecycle } from './socket/session-lifecycle.js';
-import { userRoom, type GatewayServer } from './socket/types.js';
+import { createLifecycle } from './socket/session-lifecycle.js';
+import type { GatewayServer } from './socket/types.js';
 import type { HistoryStore } from './store/history.js';
 import type { IdempotencyStore } from './store/idempotency.js';
 import type { Mailbox } from './store/mailbox.js';
@@ -157,39 +157,46 @@ export function createGateway(deps: GatewayDeps): Gateway {
     deliver: delivery.deliver,
     isDraining: () => admission.draining,
     cancellations,
-    emitProgressToUser: (userId, payload) => io.to(userRoom(userId)).emit('prompt-progress', payload),
+    emitProgress: delivery.progress,
   });
 
+  // Everything a connection needs is built once here; per socket only its own state is allocated (a connection
+  // idles for hours: what it holds is its cost, see README "Memory per connection").
+  const lifecycle = createLifecycle({
+    io,
+    sessions: deps.sessions,
+    kicker,
+    mailbox: deps.mailbox,
+    delivery,
+    logger,
+    metrics,
+    sessionRefreshMs: Math.floor((config.sessionTtlS * 1000) / 3),
+  });
+  const attachEventLimit = createEventLimit({ limit: config.abuse.eventsPerWindow, windowMs: config.abuse.eventWindowMs, abuseWindows: config.abuse.eventAbuseWindows, logger, metrics });
+  const eventDeps: EventDeps = {
+    prompts,
+    runner: deps.runner,
+    history: deps.history,
+    mailbox: deps.mailbox,
+    verifier: deps.verifier,
+    historyLimit: config.limits.historyLimit,
+    listPresence: (account) =>
+      listPresence(io, account, config.clusterRequestTimeoutMs).catch((err: unknown) => {
+        if (err instanceof GatewayError && err.code === 'TIMEOUT') metrics.clusterRequestTimeouts.inc({ request: 'presence' });
+        throw err;
+      }),
+    logger,
+    inFlight,
+    cancellations,
+    rescheduleExpiry: lifecycle.rescheduleExpiry,
+    suggestions,
+  };
+  const registerEvents = createEventHandlers(eventDeps);
+
   io.on('connection', (socket) => {
-    const lifecycle = attachLifecycle(socket, {
-      io,
-      sessions: deps.sessions,
-      kicker,
-      mailbox: deps.mailbox,
-      delivery,
-      logger,
-      metrics,
-      sessionRefreshMs: Math.floor((config.sessionTtlS * 1000) / 3),
-    });
-    attachEventLimit(socket, { limit: config.abuse.eventsPerWindow, windowMs: config.abuse.eventWindowMs, abuseWindows: config.abuse.eventAbuseWindows, logger, metrics });
-    registerEvents(socket, {
-      prompts,
-      runner: deps.runner,
-      history: deps.history,
-      mailbox: deps.mailbox,
-      verifier: deps.verifier,
-      historyLimit: config.limits.historyLimit,
-      listPresence: (account) =>
-        listPresence(io, account, config.clusterRequestTimeoutMs).catch((err: unknown) => {
-          if (err instanceof GatewayError && err.code === 'TIMEOUT') metrics.clusterRequestTimeouts.inc({ request: 'presence' });
-          throw err;
-        }),
-      logger,
-      inFlight,
-      cancellations,
-      rescheduleExpiry: lifecycle.rescheduleExpiry,
-      suggestions,
-    });
+    lifecycle.attach(socket);
+    attachEventLimit(socket);
+    registerEvents(socket);
   });
 
   return {
@@ -204,6 +211,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     drain: () => drainNode({ io, admission, inFlight, logger }, config.drain),
     async close() {
       admission.close();
+      lifecycle.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -411,6 +411,39 @@ describe('suggestion service', () => {
     expect(busy.calls).toHaveLength(1); // a suggestion still loads the account
   });
 
+  it('warms at most maxWarmupsPerSecond accounts in a burst; the others load on their first suggestion', async () => {
+    const { runner, calls, open } = demoRunner();
+    const service = createSuggestionService({ runner, history: new MemoryHistoryStore(10), logger: createLogger('silent'), maxWarmupsPerSecond: 2 });
+    open();
+    for (const account of ['b1', 'b2', 'b3', 'b4']) service.warm({ id: `user-${account}`, account });
+    service.warm({ id: 'other-b1', account: 'b1' }); // already loading: no budget spent, no second load
+    for (const account of ['b1', 'b2']) await service.settled(account);
+    expect(calls.filter((c) => c.name === 'get_machines').map((c) => c.caller.account)).toEqual(['b1', 'b2']);
+    const cold = await service.suggest({ id: 'user-b3', account: 'b3' }, { partial: 'detalhes da máquina 45' });
+    expect(cold.some((s) => s.source === 'data')).toBe(false);
+    await service.settled('b3');
+    expect(calls.filter((c) => c.name === 'get_machines').map((c) => c.caller.account)).toEqual(['b1', 'b2', 'b3']);
+    const warm = await service.suggest({ id: 'user-b3', account: 'b3' }, { partial: 'detalhes da máquina 45' });
+    expect(warm[0]).toMatchObject({ source: 'data', text: 'Detalhes da máquina 45678 (Nutrição de Leads B2B)' });
+  });
+
+  it('keeps few accounts written out: the others are written out again from their planned form, to the same answers', async () => {
+    const { runner, open } = demoRunner();
+    const service = createSuggestionService({ runner, history: new MemoryHistoryStore(10), logger: createLogger('silent'), maxWrittenAccounts: 1 });
+    open();
+    const users = [{ id: 'w1', account: 'w-acct-1' }, { id: 'w2', account: 'w-acct-2' }];
+    for (const u of users) service.warm(u);
+    for (const u of users) await service.settled(u.account);
+    const partials = ['detalhes da máquina 45', 'liste os leads da sequência', 'sequências da black'];
+    const first = await Promise.all(partials.map((partial) => service.suggest(users[0] as (typeof users)[0], { partial })));
+    expect(first.every((list) => list.some((s) => s.source === 'data'))).toBe(true);
+    for (let round = 0; round < 2; round++) {
+      for (const u of users) {
+        for (const [i, partial] of partials.entries()) expect(await service.suggest(u, { partial })).toEqual(first[i]);
+      }
+    }
+  });
+
   it('still answers when the tools and the history store fail', async () => {
     const runner: ToolRunner = {
       listTools: async () => [],

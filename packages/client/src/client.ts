@@ -5,6 +5,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { AckResult, ClientToServerEvents, PromptResponse, ServerToClientEvents } from '@leadlovers/protocol';
 import { DEFAULT_BACKOFF, backoffDelay } from './backoff.js';
+import { Confirmations } from './confirmations.js';
 import { GatewayError, type GatewayErrorCode } from './errors.js';
 import { Listeners, type Listener } from './listeners.js';
 import { PendingRequests, newRequestId, type PendingRequest, type RequestEvent } from './requests.js';
@@ -21,6 +22,8 @@ const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientEvents>(['state',
 const FATAL_CONNECT_CODES: ReadonlySet<string> = new Set(['TOKEN_MISSING', 'TOKEN_INVALID', 'ORIGIN_FORBIDDEN']);
 /** Ack-only calls interrupted by a disconnect are re-sent on the next connection, this many times at most. */
 const ACK_RETRIES = 5;
+/** close() waits this long at most for the gateway to take the last confirmations before disconnecting. */
+const CLOSE_CONFIRM_TIMEOUT_MS = 2000;
 
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const { getToken } = options;
@@ -30,6 +33,11 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const listeners = new Listeners();
   const pending = new PendingRequests();
   const waiters: Array<{ resolve(): void; reject(error: GatewayError): void }> = [];
+  const confirmations = new Confirmations(options.confirmDelayMs ?? 1000, (requestIds) => {
+    if (!socket?.connected) return false; // kept: sent after the reconnect (which also replays and receipts them)
+    socket.emit('ack-response', { requestIds });
+    return true;
+  });
 
   let state: ClientState = 'idle';
   let socket: GatewaySocket | undefined;
@@ -75,7 +83,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
 
   function close(): void {
     if (state === 'closed') return;
-    finish('closed', new GatewayError('CLIENT_CLOSED', 'The client was closed'));
+    finish('closed', new GatewayError('CLIENT_CLOSED', 'The client was closed'), true);
   }
 
   async function openSocket(): Promise<void> {
@@ -114,6 +122,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       for (const waiter of waiters.splice(0)) waiter.resolve();
       refresher?.start(handshakeToken);
       for (const entry of pending.all()) if (entry.sentOn !== s) send(entry, s);
+      confirmations.schedule();
     });
 
     s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
@@ -165,14 +174,17 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         if (received) received();
         else s.emit('ack-response', { requestId: response.requestId });
       }
-      answer(response);
+      answer(response, false);
     });
     s.on('prompt-progress', (progress) => {
       if (live()) pending.get(progress.requestId)?.onProgress?.(progress);
     });
     // Every server event reaches the app's listeners, known or not; acks are the SDK's business, not theirs.
+    // onAny runs before the handlers above: a replay of a response already answered here is a duplicate.
     s.onAny((event: string, ...args: unknown[]) => {
-      if (live() && !CLIENT_EVENTS.has(event)) listeners.emit(event, args.filter((arg) => typeof arg !== 'function'));
+      if (!live() || CLIENT_EVENTS.has(event)) return;
+      if (event === 'prompt-response' && confirmations.has((args[0] as PromptResponse | undefined)?.requestId ?? '')) return;
+      listeners.emit(event, args.filter((arg) => typeof arg !== 'function'));
     });
   }
 
@@ -182,16 +194,27 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     retryTimer = setTimeout(() => void openSocket(), delayMs);
   }
 
-  function finish(next: Terminal, error: GatewayError): void {
+  /** `confirm`: send the unconfirmed responses' ack-response before disconnecting (close(), not a kick or expiry). */
+  function finish(next: Terminal, error: GatewayError, confirm = false): void {
     generation += 1;
     clearTimeout(retryTimer);
+    confirmations.cancel();
     refresher?.stop();
     notice = undefined;
     const s = socket;
     socket = undefined;
     if (s) {
       s.offAny();
-      s.disconnect();
+      const batches = confirm && s.connected ? confirmations.takeAll() : [];
+      if (batches.length === 0) s.disconnect();
+      // The gateway ignores an event whose disconnect lands while it is still in its middleware: the socket waits
+      // for the answers (bounded) before it goes. It is no longer this client's socket, so nothing else happens on it.
+      let left = batches.length;
+      for (const requestIds of batches) {
+        s.timeout(CLOSE_CONFIRM_TIMEOUT_MS).emit('ack-response', { requestIds }, () => {
+          if (--left === 0) s.disconnect();
+        });
+      }
     }
     terminalError = error;
     setState(next, { reason: error.message, error });
@@ -199,13 +222,17 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     pending.failAll(error);
   }
 
-  /** A prompt-response from any road. A drain refusal is no answer: the request goes out again after reconnecting. */
-  function answer(response: PromptResponse): void {
+  /**
+   * A prompt-response from any road. A drain refusal is no answer: the request goes out again after reconnecting.
+   * `viaAck`: it came as a request's ack, so the gateway keeps it in the mailbox until this client confirms it.
+   */
+  function answer(response: PromptResponse, viaAck: boolean): void {
     if (response.code === 'SERVER_DRAINING') {
       const entry = pending.get(response.requestId);
       if (entry) entry.sentOn = undefined;
       return;
     }
+    confirmations.answered(response.requestId, viaAck);
     pending.settle(response);
   }
 
@@ -213,10 +240,14 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     if (state !== 'connected' || !s.connected) return; // held; sent when the next connection comes up
     entry.sentOn = s;
     const onAck = (response: PromptResponse) => {
-      if (s === socket) answer(response);
+      if (s === socket) answer(response, true);
     };
-    if (entry.event === 'send-prompt') s.emit('send-prompt', entry.payload, onAck);
-    else s.emit('call-tool', entry.payload, onAck);
+    // Progress only when someone listens (it costs frames); confirmations of earlier answers ride along for free.
+    // Neither is part of the request's idempotency fingerprint, so a re-send may carry different ones.
+    const received = confirmations.take();
+    const extras = { ...(entry.onProgress ? { progress: true } : {}), ...(received.length ? { received } : {}) };
+    if (entry.event === 'send-prompt') s.emit('send-prompt', { ...entry.payload, ...extras }, onAck);
+    else s.emit('call-tool', { ...entry.payload, ...extras }, onAck);
   }
 
   function request(what: RequestEvent, requestId: string, opts: RequestOptions): Promise<PromptResponse> {

@@ -36,6 +36,11 @@ export interface GatewayClientOptions {
   refreshLeadMs?: number;
   /** Reconnect delays (default 500 ms doubling up to 10 s, full jitter). */
   backoff?: Partial<BackoffOptions>;
+  /**
+   * Responses arrive as their request's ack and stay in the gateway's mailbox until confirmed: on the next request
+   * (free) or, after this long without one, in one ack-response (default 1000 ms).
+   */
+  confirmDelayMs?: number;
   /** How long list-tools, get-history, get-presence, cancel and auth-refresh wait for their ack (default 10 s). */
   ackTimeoutMs?: number;
   /** Extra socket.io-client options (path, extraHeaders, withCredentials...). */
@@ -47,7 +52,7 @@ export interface RequestOptions {
   requestId?: string;
   /** Aborting sends cancel-prompt and rejects with GatewayError CANCELLED. */
   signal?: AbortSignal;
-  /** prompt-progress events of this request. */
+  /** prompt-progress events of this request; only given, the SDK asks the gateway for them (progress: true). */
   onProgress?: (progress: PromptProgress) => void;
   /** false: resolve with the response even when isSuccess is false, instead of rejecting with GatewayError. */
   throwOnError?: boolean;
@@ -66,7 +71,11 @@ export interface ClientEvents {
   'token-refresh-failed': (error: GatewayError) => void;
 }
 
-/** Server events as listeners see them: the payload only (the SDK answers any receipt itself). */
+/**
+ * Server events as listeners see them: the payload only (the SDK answers any receipt itself). 'prompt-response'
+ * reaches listeners only for responses not answered through this client's acks (a request sent without the SDK,
+ * or one whose connection dropped: its mailbox replay); a replay of one already answered here is dropped.
+ */
 export type ServerEventListener<E extends keyof ServerToClientEvents> = (payload: Parameters<ServerToClientEvents[E]>[0]) => void;
 
 export interface GatewayClient {

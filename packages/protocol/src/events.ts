@@ -41,11 +41,16 @@ export const EVENTS = {
 } as const;
 
 export interface ClientToServerEvents {
+  /**
+   * With an ack callback, the ack is the delivery (one frame each way); the response stays in the mailbox until
+   * confirmed (`received` on a later request, or ack-response). Without one, a prompt-response event brings it.
+   */
   'send-prompt': (payload: SendPromptPayload, ack?: (response: PromptResponse) => void) => void;
   'call-tool': (payload: CallToolPayload, ack?: (response: PromptResponse) => void) => void;
   'list-tools': (ack: (result: AckResult<ToolDescriptor[]>) => void) => void;
   'get-history': (payload: GetHistoryPayload, ack: (result: AckResult<HistoryEntry[]>) => void) => void;
-  'ack-response': (payload: AckResponsePayload, ack?: (result: AckResult<{ removed: boolean }>) => void) => void;
+  /** `{ requestId }` answers removed: boolean; `{ requestIds }` (≤ 100) answers removed: how many were removed. */
+  'ack-response': (payload: AckResponsePayload, ack?: (result: AckResult<{ removed: boolean | number }>) => void) => void;
   'auth-refresh': (payload: AuthRefreshPayload, ack?: (result: AckResult<{ expiresAt: string | null }>) => void) => void;
   /** Stops a request of this user that is still running: its prompt-response then has code CANCELLED. */
   'cancel-prompt': (payload: CancelPromptPayload, ack?: (result: AckResult<{ cancelled: boolean }>) => void) => void;
@@ -57,10 +62,13 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   /**
+   * Only when the request's own ack cannot carry the response: the request had no ack callback, its socket is
+   * gone (the response reaches the user's live socket, on any node), or a mailbox replay after a (re)connect.
    * Calling `received` (the Socket.IO ack) tells the server the response arrived: it leaves the mailbox at once,
    * as with ack-response. A client that never calls it gets the response again after a reconnect.
    */
   'prompt-response': (response: PromptResponse, received?: () => void) => void;
+  /** Only for requests sent with `progress: true`; to the asking socket (to the user's room if it is gone). */
   'prompt-progress': (progress: PromptProgress) => void;
   error: (error: ErrorEvent) => void;
   'session-replaced': (notice: SessionReplaced) => void;

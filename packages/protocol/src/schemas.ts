@@ -6,16 +6,32 @@ import { ERROR_CODES } from './codes.js';
 export const MAX_PROMPT_LENGTH = 4000;
 export const MAX_REQUEST_ID_LENGTH = 64;
 
-export const requestIdSchema = z
-  .string()
-  .min(1)
-  .max(MAX_REQUEST_ID_LENGTH)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -');
+/** What a requestId may contain (with 1..MAX_REQUEST_ID_LENGTH characters). */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+
+export const requestIdSchema = z.string().min(1).max(MAX_REQUEST_ID_LENGTH).regex(REQUEST_ID_PATTERN, 'may contain only letters, digits and . _ : -');
+
+/** How many requestIds one `received` list or one batched ack-response may confirm. */
+export const MAX_CONFIRMATIONS = 100;
+
+/**
+ * requestIds of responses the client got through a request's ack: they leave the mailbox. Piggybacked on the next
+ * send-prompt / call-tool (saves a frame); unknown ids are ignored, a malformed list refuses the request.
+ */
+export const ReceivedSchema = z.array(requestIdSchema).max(MAX_CONFIRMATIONS);
+
+/** Request options that are not part of the request itself: never in its idempotency fingerprint. */
+const requestExtras = {
+  /** Send prompt-progress events for this request (default false: the ack is the only frame back). */
+  progress: z.boolean().optional(),
+  received: ReceivedSchema.optional(),
+};
 
 export const SendPromptSchema = z.strictObject({
   prompt: z.string().trim().min(1, 'must not be empty').max(MAX_PROMPT_LENGTH),
   requestId: requestIdSchema.optional(),
   conversationId: z.string().min(1).max(MAX_REQUEST_ID_LENGTH).optional(),
+  ...requestExtras,
 });
 export type SendPromptPayload = z.input<typeof SendPromptSchema>;
 
@@ -23,6 +39,7 @@ export const CallToolSchema = z.strictObject({
   tool: z.string().min(1).max(64),
   arguments: z.record(z.string(), z.unknown()).default({}),
   requestId: requestIdSchema.optional(),
+  ...requestExtras,
 });
 export type CallToolPayload = z.input<typeof CallToolSchema>;
 
@@ -33,9 +50,11 @@ export const GetHistorySchema = z
   .default({});
 export type GetHistoryPayload = z.input<typeof GetHistorySchema>;
 
-export const AckResponseSchema = z.strictObject({
-  requestId: requestIdSchema,
-});
+/** One response ({ requestId }, answered with removed: boolean) or a batch ({ requestIds }, removed: a count). */
+export const AckResponseSchema = z.union([
+  z.strictObject({ requestId: requestIdSchema }),
+  z.strictObject({ requestIds: z.array(requestIdSchema).min(1).max(MAX_CONFIRMATIONS) }),
+]);
 export type AckResponsePayload = z.input<typeof AckResponseSchema>;
 
 export const CancelPromptSchema = z.strictObject({

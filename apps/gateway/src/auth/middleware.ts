@@ -25,15 +25,16 @@ export function connectError(code: ConnectErrorData['code'], message: string): E
 export function createAuthMiddleware({ verifier, origins, logger, metrics }: AuthMiddlewareOptions) {
   return async (socket: GatewaySocket, next: (err?: Error) => void): Promise<void> => {
     const { headers, address } = socket.handshake;
-    const log = logger.child({ socketId: socket.id, ip: address });
+    // The bindings in each line rather than a child logger per handshake: this runs for every connection.
+    const at = { socketId: socket.id, ip: address };
     if (!origins.allows(headers.origin, headers.host)) {
-      log.warn({ origin: headers.origin, code: 'ORIGIN_FORBIDDEN' }, 'auth failed');
+      logger.warn({ ...at, origin: headers.origin, code: 'ORIGIN_FORBIDDEN' }, 'auth failed');
       metrics.authFailures.inc({ code: 'ORIGIN_FORBIDDEN' });
       return next(connectError('ORIGIN_FORBIDDEN', 'Origin not allowed'));
     }
     const found = extractToken(socket.handshake);
     if (!found) {
-      log.warn({ code: 'TOKEN_MISSING' }, 'auth failed');
+      logger.warn({ ...at, code: 'TOKEN_MISSING' }, 'auth failed');
       metrics.authFailures.inc({ code: 'TOKEN_MISSING' });
       return next(connectError('TOKEN_MISSING', 'Authentication token missing: send it in auth.token, an Authorization: Bearer header or ?token='));
     }
@@ -42,12 +43,15 @@ export function createAuthMiddleware({ verifier, origins, logger, metrics }: Aut
       socket.data.user = user;
       socket.data.tokenExpiresAt = expiresAt;
       socket.data.connectedAt = Date.now();
-      log.info({ userId: user.id, account: user.account, source: found.source }, 'auth succeeded');
+      // Verified: the socket has no further use for the token. Not kept for the connection's life (memory, and
+      // handshakes travel to other nodes in fetchSockets answers).
+      if (found.source === 'auth') delete (socket.handshake.auth as Record<string, unknown>).token;
+      logger.info({ ...at, userId: user.id, account: user.account, source: found.source }, 'auth succeeded');
       next();
     } catch (err) {
       const error = toGatewayError(err);
       const code = error.code === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
-      log.warn({ code, source: found.source, reason: error.message }, 'auth failed');
+      logger.warn({ ...at, code, source: found.source, reason: error.message }, 'auth failed');
       metrics.authFailures.inc({ code });
       next(connectError(code, error.message));
     }

@@ -35,6 +35,10 @@ export interface VerifierOptions {
 
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   const secret = options.secret ? new TextEncoder().encode(options.secret) : undefined;
+  // Imported once: given the raw bytes, jose imports a WebCrypto key on every verification (every handshake).
+  const hmacKey = secret ? crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']) : undefined;
+  // A key that cannot be imported fails each verification (TOKEN_INVALID), not the process.
+  hmacKey?.catch(() => undefined);
   const now = options.now;
   const jwks = options.jwksUrl
     ? createJwksCache(new URL(options.jwksUrl), { ...options.jwks, ...(now ? { now: () => now().getTime() } : {}) }).getKey
@@ -58,8 +62,8 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     }
     try {
       let payload: JWTPayload;
-      if (alg === 'HS256' && secret) {
-        ({ payload } = await jwtVerify(token, secret, { ...common, ...clock(), algorithms: ['HS256'] }));
+      if (alg === 'HS256' && hmacKey) {
+        ({ payload } = await jwtVerify(token, await hmacKey, { ...common, ...clock(), algorithms: ['HS256'] }));
       } else if (alg && (ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg) && jwks) {
         ({ payload } = await jwtVerify(token, jwks, { ...common, ...clock(), algorithms: [...ASYMMETRIC_ALGORITHMS] }));
       } else {

@@ -1,6 +1,7 @@
 // send-prompt and call-tool: validate the payload, then run the request through the pipeline. Validation
-// failures are answered right here with INVALID_PAYLOAD / UNKNOWN_TOOL / INVALID_ARGUMENTS.
-import { CallToolSchema, SendPromptSchema, type AuthenticatedUser, type PromptResponse } from '@leadlovers/protocol';
+// failures are answered right here with INVALID_PAYLOAD / UNKNOWN_TOOL / INVALID_ARGUMENTS. A `received` list
+// (responses the client got through earlier acks) clears the mailbox first, whatever becomes of the request.
+import { CallToolSchema, ReceivedSchema, SendPromptSchema, type AuthenticatedUser, type PromptResponse } from '@leadlovers/protocol';
 import { TOOL_NAMES, isToolName, toolInputSchema } from '@leadlovers/tools';
 import { GatewayError } from '../errors.js';
 import type { ToolCallResult } from '../mcp/types.js';
@@ -8,28 +9,51 @@ import type { Language } from '../planner/types.js';
 import { summarize } from './messages.js';
 import { describeZodError, fingerprint, requestIdOf, zodIssues } from './payload.js';
 import { hostilePayload } from './payload-guard.js';
-import { failure, serveRequest } from './pipeline.js';
-import type { DraftResponse, PromptDeps } from './types.js';
+import { DROP_PROGRESS, failure, serveRequest } from './pipeline.js';
+import type { DraftResponse, Origin, PromptDeps } from './types.js';
 
 export function createPromptHandlers(deps: PromptDeps) {
-  function refuse(user: AuthenticatedUser, origin: string | undefined, requestId: string, error: GatewayError, extra: Partial<DraftResponse> = {}): PromptResponse {
+  /**
+   * Confirms the responses listed in `received`, without holding up the request (and before it runs). `valid`:
+   * the list from a payload that passed validation; otherwise it is checked on its own, so a request refused for
+   * another reason still confirms. A malformed list is left to the request's validation, which refuses it;
+   * unknown or foreign requestIds just remove nothing.
+   */
+  function confirmReceived(user: AuthenticatedUser, payload: unknown, valid?: string[]): void {
+    let received = valid;
+    if (!received) {
+      const raw = payload !== null && typeof payload === 'object' ? (payload as { received?: unknown }).received : undefined;
+      if (raw === undefined) return;
+      const parsed = ReceivedSchema.safeParse(raw);
+      if (!parsed.success) return;
+      received = parsed.data;
+    }
+    if (received.length === 0) return;
+    deps.mailbox.ackMany(user.id, received).catch((err: unknown) => deps.logger.warn({ err, userId: user.id }, 'mailbox ack of received responses failed'));
+  }
+
+  function refuse(user: AuthenticatedUser, origin: Origin | undefined, requestId: string, error: GatewayError, extra: Partial<DraftResponse> = {}): PromptResponse {
     const response: PromptResponse = { ...failure(error, extra), requestId, metadata: { executionTime: 0 } };
     deps.deliver(user.id, response, origin);
     deps.logger.info({ requestId, userId: user.id, account: user.account, code: error.code }, 'request refused: invalid payload');
     return response;
   }
 
-  async function sendPrompt(user: AuthenticatedUser, payload: unknown, origin?: string): Promise<PromptResponse> {
+  async function sendPrompt(user: AuthenticatedUser, payload: unknown, origin?: Origin): Promise<PromptResponse> {
     const requestId = requestIdOf(payload);
     const hostile = hostilePayload(payload);
     if (hostile) return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${hostile}`));
     const parsed = SendPromptSchema.safeParse(payload);
-    if (!parsed.success) {
+    if (parsed.success) {
+      if (parsed.data.received) confirmReceived(user, payload, parsed.data.received);
+    } else {
+      confirmReceived(user, payload);
       return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
     }
     const { prompt, conversationId } = parsed.data;
     const caller = { account: user.account, userId: user.id, requestId };
-    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }), originSocketId: origin };
+    // progress and received are how the answer travels, not what is asked: outside the fingerprint.
+    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }), origin, progress: parsed.data.progress === true };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       const outcome = await deps.planner.run({ prompt, caller, onProgress, signal, ...(conversationId ? { conversationId } : {}) }, deps.runner);
@@ -68,12 +92,15 @@ export function createPromptHandlers(deps: PromptDeps) {
     });
   }
 
-  async function callTool(user: AuthenticatedUser, payload: unknown, origin?: string): Promise<PromptResponse> {
+  async function callTool(user: AuthenticatedUser, payload: unknown, origin?: Origin): Promise<PromptResponse> {
     const requestId = requestIdOf(payload);
     const hostile = hostilePayload(payload);
     if (hostile) return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${hostile}`));
     const parsed = CallToolSchema.safeParse(payload);
-    if (!parsed.success) {
+    if (parsed.success) {
+      if (parsed.data.received) confirmReceived(user, payload, parsed.data.received);
+    } else {
+      confirmReceived(user, payload);
       return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));
     }
     const { tool } = parsed.data;
@@ -85,10 +112,11 @@ export function createPromptHandlers(deps: PromptDeps) {
       return refuse(user, origin, requestId, new GatewayError('INVALID_ARGUMENTS', `Invalid arguments for ${tool}: ${describeZodError(args.error)}`, { issues: zodIssues(args.error) }), { tool });
     }
     const caller = { account: user.account, userId: user.id, requestId };
-    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }), originSocketId: origin };
+    const progress = parsed.data.progress === true;
+    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }), origin, progress };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
-      onProgress({ stage: 'tool-started', tool });
+      if (progress) onProgress({ stage: 'tool-started', tool });
       // The validated arguments (defaults applied, emails normalised) are what the tool receives.
       try {
         const result = await deps.runner.callTool({
@@ -96,7 +124,8 @@ export function createPromptHandlers(deps: PromptDeps) {
           arguments: args.data as Record<string, unknown>,
           caller,
           signal,
-          onProgress: ({ message }) => onProgress({ stage: 'tool-progress', tool, ...(message ? { message } : {}) }),
+          // Always given, even unwanted: MCP progress is what keeps a slow call alive past its timeout.
+          onProgress: progress ? ({ message }) => onProgress({ stage: 'tool-progress', tool, ...(message ? { message } : {}) }) : DROP_PROGRESS,
         });
         return fromToolResult(tool, result, 'pt', {});
       } catch (err) {

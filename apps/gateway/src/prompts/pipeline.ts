@@ -1,14 +1,20 @@
 // The path every send-prompt and call-tool request takes after validation: idempotency, admission limits, the
-// work itself, then mailbox (stored before it is emitted), delivery, history and a log line. Every path emits
-// exactly one prompt-response to the user and returns it (the handler also passes it to the ack). Any throw on the
-// way becomes a failure response with a code; nothing here can take the socket or the node down.
+// work itself, then mailbox, idempotency and history (all stored before the client hears of it), delivery and a
+// log line. Every path delivers exactly one response to the user — through the request's ack when it has one,
+// else as a prompt-response event — and returns it. Any throw on the way becomes a failure response with a code;
+// nothing here can take the socket or the node down.
+import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { GatewayError, toGatewayError } from '../errors.js';
 import { PendingAbandoned } from '../store/idempotency.js';
 import { codeLabel, toolLabel } from '../metrics.js';
 import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
 
-export type Work = (onProgress: (progress: Omit<PromptProgress, 'requestId'>) => void, signal: AbortSignal) => Promise<DraftResponse>;
+export type ProgressSink = (progress: Omit<PromptProgress, 'requestId'>) => void;
+export type Work = (onProgress: ProgressSink, signal: AbortSignal) => Promise<DraftResponse>;
+
+/** A request without progress: true still reports progress internally (it keeps slow MCP calls alive), to nobody. */
+export const DROP_PROGRESS = (): void => undefined;
 
 export function failure(err: GatewayError, extra: Partial<DraftResponse> = {}): DraftResponse {
   return {
@@ -20,35 +26,38 @@ export function failure(err: GatewayError, extra: Partial<DraftResponse> = {}): 
   };
 }
 
+function stampResponse(draft: DraftResponse, requestId: string, started: number): PromptResponse {
+  return { ...draft, requestId, metadata: { ...draft.metadata, executionTime: Math.round((performance.now() - started) * 100) / 100 } };
+}
+
+/** Counts a request that reached admission (refused there or answered); answers from the idempotency store are not new work. */
+function recordRequest(deps: PromptDeps, spec: RequestSpec, response: PromptResponse, started: number): void {
+  const tool = toolLabel(response.tool);
+  const code = response.isSuccess ? 'OK' : codeLabel(response.code);
+  deps.metrics.requests.inc({ kind: spec.kind, tool, planner: spec.kind === 'prompt' ? deps.planner.name : 'none', code });
+  deps.metrics.requestDuration.observe({ kind: spec.kind, tool }, (performance.now() - started) / 1000);
+  if (code === 'RATE_LIMITED') deps.metrics.rateLimited.inc();
+}
+
 export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Work): Promise<PromptResponse> {
   const started = performance.now();
   const { user, requestId } = spec;
-  const log = deps.logger.child({ requestId, userId: user.id, account: user.account, kind: spec.kind });
-
-  const stamp = (draft: DraftResponse): PromptResponse => ({
-    ...draft,
-    requestId,
-    metadata: { ...draft.metadata, executionTime: Math.round((performance.now() - started) * 100) / 100 },
-  });
-  /** Counts a request that reached admission (refused there or answered); answers from the idempotency store are not new work. */
-  const record = (response: PromptResponse): void => {
-    const tool = toolLabel(response.tool);
-    const code = response.isSuccess ? 'OK' : codeLabel(response.code);
-    deps.metrics.requests.inc({ kind: spec.kind, tool, planner: spec.kind === 'prompt' ? deps.planner.name : 'none', code });
-    deps.metrics.requestDuration.observe({ kind: spec.kind, tool }, (performance.now() - started) / 1000);
-    if (code === 'RATE_LIMITED') deps.metrics.rateLimited.inc();
-  };
+  const bindings = { requestId, userId: user.id, account: user.account, kind: spec.kind };
+  // A pino child per request costs more than the single line most requests log: made only when a rarer line needs it.
+  let child: Logger | undefined;
+  const log = (): Logger => (child ??= deps.logger.child(bindings));
+  const stamp = (draft: DraftResponse): PromptResponse => stampResponse(draft, requestId, started);
 
   if (deps.isDraining()) {
     const refused = stamp(failure(new GatewayError('SERVER_DRAINING', 'This node is shutting down; resend after reconnecting (same requestId is safe)')));
-    deps.deliver(user.id, refused, spec.originSocketId);
+    deps.deliver(user.id, refused, spec.origin);
     return refused;
   }
 
   const begin = () =>
     deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
       // Store unreachable (Redis down): serve the request rather than refuse it; a retry may then run twice.
-      log.warn({ err }, 'idempotency store unavailable; running the request without a key');
+      log().warn({ err }, 'idempotency store unavailable; running the request without a key');
       return { status: 'new' } as const;
     });
   let known = await begin();
@@ -60,26 +69,26 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
       answer = { ...stored, metadata: { ...stored.metadata, replayed: true } };
     } catch (err) {
       if (err instanceof PendingAbandoned && takeovers < 2) {
-        log.info('the first attempt stopped without a response; taking the request over');
+        log().info('the first attempt stopped without a response; taking the request over');
         known = await begin();
         continue;
       }
       // The first attempt was refused or timed out: the client may retry with the same key.
       answer = stamp(failure(toGatewayError(err)));
     }
-    deps.deliver(user.id, answer, spec.originSocketId);
-    log.info({ code: answer.code }, 'repeated requestId answered from the first attempt');
+    deps.deliver(user.id, answer, spec.origin);
+    log().info({ code: answer.code }, 'repeated requestId answered from the first attempt');
     return answer;
   }
   if (known.status === 'mismatch') {
     const refused = stamp(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')));
-    deps.deliver(user.id, refused, spec.originSocketId);
+    deps.deliver(user.id, refused, spec.origin);
     return refused;
   }
   if (known.status === 'done') {
     const response = { ...known.response, metadata: { ...known.response.metadata, replayed: true } };
-    deps.deliver(user.id, response, spec.originSocketId);
-    log.info({ code: response.code }, 'repeated requestId answered from the stored response');
+    deps.deliver(user.id, response, spec.origin);
+    log().info({ code: response.code }, 'repeated requestId answered from the stored response');
     return response;
   }
   const stopLease = deps.idempotency.keepAlive(user.id, requestId, spec.fingerprint);
@@ -96,40 +105,44 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
       release = await deps.limiter.acquire(user.id);
     } catch (err) {
       const refused = stamp(failure(toGatewayError(err)));
-      await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log.warn({ err }, 'could not release the idempotency key'));
-      deps.deliver(user.id, refused, spec.originSocketId);
-      record(refused);
-      log.warn({ code: refused.code }, 'request refused by limits');
+      await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log().warn({ err }, 'could not release the idempotency key'));
+      deps.deliver(user.id, refused, spec.origin);
+      recordRequest(deps, spec, refused, started);
+      log().warn({ code: refused.code }, 'request refused by limits');
       return refused;
     }
 
     let response: PromptResponse;
     const cancel = deps.cancellations.register(user.id, requestId);
     try {
-      response = stamp(await work((progress) => deps.emitProgressToUser(user.id, { ...progress, requestId }), cancel.signal));
+      const onProgress: ProgressSink = spec.progress
+        ? (progress) => deps.emitProgress(user.id, spec.origin?.socketId, { ...progress, requestId })
+        : DROP_PROGRESS;
+      response = stamp(await work(onProgress, cancel.signal));
     } catch (err) {
       const error = toGatewayError(err);
-      if (error.code === 'INTERNAL') log.error({ err }, 'request failed unexpectedly');
+      if (error.code === 'INTERNAL') log().error({ err }, 'request failed unexpectedly');
       response = stamp(failure(error));
     } finally {
       cancel.done();
       release();
     }
 
-    try {
-      await deps.mailbox.put(user.id, response);
-    } catch (err) {
-      log.error({ err }, 'could not store response in mailbox; delivering anyway');
-    }
-    deps.deliver(user.id, response, spec.originSocketId);
-    await deps.idempotency.complete(user.id, requestId, response).catch((err: unknown) => log.warn({ err }, 'could not store the idempotency key'));
-    await deps.history
-      .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
-      .catch((err: unknown) => log.error({ err }, 'could not append history'));
+    // Everything is stored before the client hears of it (concurrently: one round trip's wait in Redis), so once it
+    // has the response, a retry is answered from the store, get-history lists it on any node, and a reconnect
+    // replays it from the mailbox until it is confirmed.
+    await Promise.all([
+      deps.mailbox.put(user.id, response).catch((err: unknown) => log().error({ err }, 'could not store response in mailbox; delivering anyway')),
+      deps.idempotency.complete(user.id, requestId, response).catch((err: unknown) => log().warn({ err }, 'could not store the idempotency key')),
+      deps.history
+        .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
+        .catch((err: unknown) => log().error({ err }, 'could not append history')),
+    ]);
+    deps.deliver(user.id, response, spec.origin);
 
-    record(response);
-    log.info(
-      { tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
+    recordRequest(deps, spec, response, started);
+    deps.logger.info(
+      { ...bindings, tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
       spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',
     );
     return response;

@@ -20,15 +20,24 @@ export interface PromptDeps {
   logger: Logger;
   metrics: Pick<GatewayMetrics, 'requests' | 'requestDuration' | 'rateLimited' | 'plannerDuration'>;
   /**
-   * Delivers a response: to the socket that asked when it is still here (the client's receipt then clears the
-   * mailbox), else to the user's room, reaching their live socket on whichever node.
+   * Delivers a response: through the request's ack when it has one and its socket is still here, else as a
+   * prompt-response event to that socket (its receipt clears the mailbox), else to the user's room, reaching
+   * their live socket on whichever node.
    */
-  deliver(userId: string, response: PromptResponse, originSocketId: string | undefined): void;
+  deliver(userId: string, response: PromptResponse, origin: Origin | undefined): void;
   /** Requests running on this node, by user and requestId, so cancel-prompt can abort them. */
   cancellations: Cancellations;
   /** While the node drains, new requests are refused (SERVER_DRAINING) so that in-flight ones can finish. */
   isDraining(): boolean;
-  emitProgressToUser(userId: string, payload: PromptProgress): void;
+  /** prompt-progress of a request sent with progress: true, to its socket (or the user's room when it is gone). */
+  emitProgress(userId: string, originSocketId: string | undefined, payload: PromptProgress): void;
+}
+
+/** Where a request came from: its socket on this node and, when the client passed one, its Socket.IO ack. */
+export interface Origin {
+  socketId: string | undefined;
+  /** Called at most once, with the response: then no prompt-response event goes to that socket. */
+  reply?: (response: PromptResponse) => void;
 }
 
 export interface RequestSpec {
@@ -39,8 +48,10 @@ export interface RequestSpec {
   input: string;
   /** Identifies the payload, so a reused requestId with another payload is refused. */
   fingerprint: string;
-  /** The socket that sent the request. */
-  originSocketId: string | undefined;
+  /** The socket that sent the request, and its ack. */
+  origin: Origin | undefined;
+  /** The client asked for prompt-progress events. */
+  progress: boolean;
 }
 
 /** A response before the pipeline stamps requestId and executionTime on it. */

@@ -1,15 +1,20 @@
-// Delivery of prompt-responses. The response is already in the mailbox; here it is emitted with a Socket.IO ack
-// when the asking socket is on this node, and the client's receipt (calling the ack) clears it from the mailbox.
-// When that socket is gone (replaced, reconnecting) the user's room gets it, on whichever node the user now is.
+// Delivery of prompt-responses and prompt-progress. The response is already in the mailbox. When the request came
+// with an ack and its socket is still here, the ack IS the delivery (one frame); the client confirms it later
+// (`received` on its next request, or ack-response) and until then a reconnect re-sends it. Without an ack the
+// response is emitted with a receipt callback whose call clears the mailbox. When the asking socket is gone
+// (replaced, reconnecting) the user's room gets it, on whichever node the user now is.
 import type { Logger } from 'pino';
-import type { PromptResponse } from '@leadlovers/protocol';
+import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
+import type { Origin } from '../prompts/types.js';
 import type { Mailbox } from '../store/mailbox.js';
 import { userRoom, type GatewayServer, type GatewaySocket } from './types.js';
 
 const RECEIPT_TIMEOUT_MS = 30_000;
 
 export interface Delivery {
-  deliver(userId: string, response: PromptResponse, originSocketId: string | undefined): void;
+  deliver(userId: string, response: PromptResponse, origin: Origin | undefined): void;
+  /** prompt-progress of a request that asked for it: to its socket, or to the user's room when that is gone. */
+  progress(userId: string, originSocketId: string | undefined, progress: PromptProgress): void;
   /** Re-sends undelivered responses to a socket that just connected. */
   replay(socket: GatewaySocket, responses: PromptResponse[]): void;
 }
@@ -25,12 +30,22 @@ export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logg
       mailbox.ack(userId, response.requestId).catch((error: unknown) => logger.warn({ err: error }, 'mailbox ack after receipt failed'));
     });
   };
+  const liveSocket = (socketId: string | undefined): GatewaySocket | undefined => {
+    const socket = socketId === undefined ? undefined : io.sockets.sockets.get(socketId);
+    return socket?.connected ? socket : undefined;
+  };
 
   return {
-    deliver(userId, response, originSocketId) {
-      const origin = originSocketId ? io.sockets.sockets.get(originSocketId) : undefined;
-      if (origin?.connected) sendWithReceipt(origin, userId, response);
-      else io.to(userRoom(userId)).emit('prompt-response', response);
+    deliver(userId, response, origin) {
+      const socket = liveSocket(origin?.socketId);
+      if (!socket) io.to(userRoom(userId)).emit('prompt-response', response);
+      else if (origin?.reply) origin.reply(response);
+      else sendWithReceipt(socket, userId, response);
+    },
+    progress(userId, originSocketId, progress) {
+      const socket = liveSocket(originSocketId);
+      if (socket) socket.emit('prompt-progress', progress);
+      else io.to(userRoom(userId)).emit('prompt-progress', progress);
     },
     replay(socket, responses) {
       for (const response of responses) {

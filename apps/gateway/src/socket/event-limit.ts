@@ -16,33 +16,39 @@ export interface EventLimitOptions {
   now?: () => number;
 }
 
-export function attachEventLimit(socket: GatewaySocket, options: EventLimitOptions): void {
+/** Built once per gateway; the function it returns attaches the limit to one socket. */
+export function createEventLimit(options: EventLimitOptions): (socket: GatewaySocket) => void {
   const { limit, windowMs, abuseWindows, logger, metrics } = options;
   const now = options.now ?? Date.now;
-  let windowStart = now();
-  let count = 0;
-  let abusive = 0;
-  let cut = false;
+  // Only the counters live per socket: the options stay in this shared scope, out of every socket's closure.
+  return attach;
 
-  socket.use((packet, next) => {
-    if (cut) return;
-    const t = now();
-    if (t - windowStart >= windowMs) {
-      windowStart = t;
-      count = 0;
-    }
-    count += 1;
-    if (count <= limit) return next();
-    metrics.rateLimited.inc();
-    if (count === limit + 1) {
-      abusive += 1;
-      const event = String(packet[0]).slice(0, 64);
-      socket.emit('error', { code: 'RATE_LIMITED', message: `More than ${limit} events in ${windowMs / 1000} s; events are dropped until the window passes`, event });
-    }
-    if (abusive >= abuseWindows || count > limit * 10) {
-      cut = true;
-      logger.warn({ socketId: socket.id, userId: socket.data.user?.id, abusive, count }, 'event flood: disconnecting socket');
-      socket.disconnect(true);
-    }
-  });
+  function attach(socket: GatewaySocket): void {
+    let windowStart = now();
+    let count = 0;
+    let abusive = 0;
+    let cut = false;
+
+    socket.use((packet, next) => {
+      if (cut) return;
+      const t = now();
+      if (t - windowStart >= windowMs) {
+        windowStart = t;
+        count = 0;
+      }
+      count += 1;
+      if (count <= limit) return next();
+      metrics.rateLimited.inc();
+      if (count === limit + 1) {
+        abusive += 1;
+        const event = String(packet[0]).slice(0, 64);
+        socket.emit('error', { code: 'RATE_LIMITED', message: `More than ${limit} events in ${windowMs / 1000} s; events are dropped until the window passes`, event });
+      }
+      if (abusive >= abuseWindows || count > limit * 10) {
+        cut = true;
+        logger.warn({ socketId: socket.id, userId: socket.data.user?.id, abusive, count }, 'event flood: disconnecting socket');
+        socket.disconnect(true);
+      }
+    });
+  }
 }

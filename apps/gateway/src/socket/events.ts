@@ -40,109 +40,138 @@ export interface EventDeps {
   /** Users of an account online anywhere in the cluster. */
   listPresence(account: string): Promise<PresenceUser[]>;
   logger: Logger;
-  rescheduleExpiry(expiresAt: number | null): void;
+  rescheduleExpiry(socket: GatewaySocket, expiresAt: number | null): void;
   /** suggest-prompts: completions from the planner's grammar, the user's history and the account's data. */
   suggestions: SuggestionService;
 }
 
-export function registerEvents(socket: GatewaySocket, deps: EventDeps): void {
-  const { user } = socket.data;
-  const log = deps.logger.child({ socketId: socket.id, userId: user.id });
+type Handler = (socket: GatewaySocket, payload: unknown, ack: Ack | undefined) => Promise<void>;
+type Listener = (this: GatewaySocket, ...args: unknown[]) => void;
 
-  const fail = (event: string, err: unknown, ack: Ack | undefined): void => {
+/** The fields every log line about a socket carries (what a child logger per socket would bind). */
+const ids = (socket: GatewaySocket) => ({ socketId: socket.id, userId: socket.data.user.id });
+
+/**
+ * Builds the event handlers once per gateway; the function it returns registers them on one socket. The same
+ * listener functions serve every socket (Node's EventEmitter calls a listener with `this` set to the emitting
+ * socket): a connection idles for hours, and a set of closures, their scope and a child logger per socket were a
+ * few kilobytes each (see README "Memory per connection").
+ */
+export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) => void {
+  const log = deps.logger;
+  const listeners: Array<[string, Listener]> = [];
+
+  const fail = (socket: GatewaySocket, event: string, err: unknown, ack: Ack | undefined): void => {
     const error = toGatewayError(err);
-    if (error.code === 'INTERNAL') log.error({ err, event }, 'event handler failed');
+    if (error.code === 'INTERNAL') log.error({ ...ids(socket), err, event }, 'event handler failed');
     const result: AckResult<never> = { ok: false, code: error.code, message: error.message };
     if (ack) ack(result);
     else socket.emit('error', { code: error.code, message: error.message, event });
   };
 
   /** Wraps a handler: parses (payload, ack), requires an ack where the event needs one, catches everything. */
-  const on = (event: string, needsAck: boolean, handler: (payload: unknown, ack: Ack | undefined) => Promise<void>): void => {
-    socket.on(event as 'send-prompt', (...args: unknown[]) => {
+  const on = (event: string, needsAck: boolean, handler: Handler): void => {
+    const handle = (socket: GatewaySocket, args: unknown[]): void => {
       const { payload, ack } = splitArgs(args);
       if (needsAck && !ack) {
-        fail(event, new GatewayError('INVALID_PAYLOAD', `${event} needs an acknowledgement callback`), undefined);
+        fail(socket, event, new GatewayError('INVALID_PAYLOAD', `${event} needs an acknowledgement callback`), undefined);
         return;
       }
       // send-prompt and call-tool run the same check themselves, answering in the PromptResponse shape.
       const hostile = event === EVENTS.sendPrompt || event === EVENTS.callTool ? undefined : hostilePayload(payload);
       if (hostile) {
-        fail(event, new GatewayError('INVALID_PAYLOAD', `Invalid ${event} payload: ${hostile}`), ack);
+        fail(socket, event, new GatewayError('INVALID_PAYLOAD', `Invalid ${event} payload: ${hostile}`), ack);
         return;
       }
-      handler(payload, ack).catch((err: unknown) => fail(event, err, ack));
-    });
+      handler(socket, payload, ack).catch((err: unknown) => fail(socket, event, err, ack));
+    };
+    listeners.push([
+      event,
+      function (this: GatewaySocket, ...args: unknown[]) {
+        handle(this, args);
+      },
+    ]);
   };
 
   // A request counts as in flight until its ack is queued, so a drain never disconnects before the answer.
-  on(EVENTS.sendPrompt, false, (payload, ack) =>
-    deps.inFlight.track(deps.prompts.sendPrompt(user, payload, socket.id).then((response) => ack?.(response))),
-  );
+  // Delivery answers through the ack as soon as the response is stored (before history and the idempotency
+  // record); the call after the pipeline covers the roads that did not (the socket had gone): Socket.IO sends an
+  // ack at most once.
+  const request = (handler: typeof deps.prompts.sendPrompt): Handler => (socket, payload, ack) =>
+    deps.inFlight.track(handler(socket.data.user, payload, { socketId: socket.id, ...(ack ? { reply: ack } : {}) }).then((response) => ack?.(response)));
+  on(EVENTS.sendPrompt, false, request(deps.prompts.sendPrompt));
+  on(EVENTS.callTool, false, request(deps.prompts.callTool));
 
-  on(EVENTS.callTool, false, (payload, ack) =>
-    deps.inFlight.track(deps.prompts.callTool(user, payload, socket.id).then((response) => ack?.(response))),
-  );
-
-  on(EVENTS.listTools, true, async (_payload, ack) => {
+  on(EVENTS.listTools, true, async (_socket, _payload, ack) => {
     const tools = await deps.runner.listTools();
     ack?.({ ok: true, data: tools });
   });
 
-  on(EVENTS.getHistory, true, async (payload, ack) => {
+  on(EVENTS.getHistory, true, async (socket, payload, ack) => {
     const parsed = GetHistorySchema.safeParse(payload ?? {});
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid get-history payload: ${describeZodError(parsed.error)}`);
-    const entries = await deps.history.list(user.id, parsed.data.limit ?? deps.historyLimit);
+    const entries = await deps.history.list(socket.data.user.id, parsed.data.limit ?? deps.historyLimit);
     ack?.({ ok: true, data: entries });
   });
 
-  on(EVENTS.cancelPrompt, false, async (payload, ack) => {
+  on(EVENTS.cancelPrompt, false, async (socket, payload, ack) => {
     const parsed = CancelPromptSchema.safeParse(payload);
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid cancel-prompt payload: ${describeZodError(parsed.error)}`);
-    const cancelled = deps.cancellations.cancel(user.id, parsed.data.requestId);
-    log.info({ requestId: parsed.data.requestId, cancelled }, 'cancel-prompt');
+    const cancelled = deps.cancellations.cancel(socket.data.user.id, parsed.data.requestId);
+    log.info({ ...ids(socket), requestId: parsed.data.requestId, cancelled }, 'cancel-prompt');
     ack?.({ ok: true, data: { cancelled } });
   });
 
   // Not a request: no idempotency, no prompt rate limit (typing would exhaust it); the event limit still applies.
-  on(EVENTS.suggestPrompts, true, async (payload, ack) => {
+  on(EVENTS.suggestPrompts, true, async (socket, payload, ack) => {
     const parsed = SuggestPromptsSchema.safeParse(payload);
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid suggest-prompts payload: ${describeZodError(parsed.error)}`);
-    ack?.({ ok: true, data: await deps.suggestions.suggest(user, parsed.data) });
-  });
-  // The account's machines and sequences load in the background now, so the first keystroke finds them.
-  deps.suggestions.warm(user);
-
-  on(EVENTS.getPresence, true, async (_payload, ack) => {
-    ack?.({ ok: true, data: await deps.listPresence(user.account) });
+    ack?.({ ok: true, data: await deps.suggestions.suggest(socket.data.user, parsed.data) });
   });
 
-  on(EVENTS.ackResponse, false, async (payload, ack) => {
+  on(EVENTS.getPresence, true, async (socket, _payload, ack) => {
+    ack?.({ ok: true, data: await deps.listPresence(socket.data.user.account) });
+  });
+
+  on(EVENTS.ackResponse, false, async (socket, payload, ack) => {
+    const { user } = socket.data;
     const parsed = AckResponseSchema.safeParse(payload);
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid ack-response payload: ${describeZodError(parsed.error)}`);
-    const removed = await deps.mailbox.ack(user.id, parsed.data.requestId);
+    const removed = 'requestIds' in parsed.data ? await deps.mailbox.ackMany(user.id, parsed.data.requestIds) : await deps.mailbox.ack(user.id, parsed.data.requestId);
     ack?.({ ok: true, data: { removed } });
   });
 
-  on(EVENTS.authRefresh, false, async (payload, ack) => {
+  on(EVENTS.authRefresh, false, async (socket, payload, ack) => {
+    const { user } = socket.data;
     const parsed = AuthRefreshSchema.safeParse(payload);
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid auth-refresh payload: ${describeZodError(parsed.error)}`);
     const verified = await deps.verifier.verify(parsed.data.token);
     if (verified.user.id !== user.id || verified.user.account !== user.account) {
       throw new GatewayError('FORBIDDEN', 'auth-refresh token is for another user');
     }
-    deps.rescheduleExpiry(verified.expiresAt);
-    log.info('token refreshed');
+    deps.rescheduleExpiry(socket, verified.expiresAt);
+    log.info(ids(socket), 'token refreshed');
     ack?.({ ok: true, data: { expiresAt: verified.expiresAt === null ? null : new Date(verified.expiresAt).toISOString() } });
   });
 
   // A middleware, not onAny: it runs after the event rate limit (event-limit.ts), so dropped events get no answer.
-  socket.use(([event], next) => {
+  // Socket.IO calls a middleware without the socket, so this one closure per socket remains.
+  const refuseUnknown = (socket: GatewaySocket) => ([event]: unknown[], next: (err?: Error) => void) => {
     if (typeof event === 'string' && CLIENT_EVENTS.has(event)) return next();
     const name = String(event).slice(0, 64);
-    log.warn({ event: name }, 'unknown event');
+    log.warn({ ...ids(socket), event: name }, 'unknown event');
     socket.emit('error', { code: 'UNKNOWN_EVENT', message: `Unknown event "${name}"`, event: name });
-  });
+  };
 
-  socket.on('error', (err) => log.warn({ err }, 'socket error'));
+  function onError(this: GatewaySocket, err: Error): void {
+    log.warn({ ...ids(this), err }, 'socket error');
+  }
+
+  return (socket) => {
+    for (const [event, listener] of listeners) socket.on(event as 'send-prompt', listener);
+    socket.use(refuseUnknown(socket));
+    socket.on('error', onError);
+    // The account's machines and sequences load in the background now, so the first keystroke finds them.
+    deps.suggestions.warm(socket.data.user);
+  };
 }

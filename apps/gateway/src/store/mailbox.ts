@@ -1,6 +1,6 @@
-// Durable responses: every prompt-response is put in the user's mailbox before it is emitted, and stays there
-// until the client acknowledges it (ack-response) or it expires, so a response whose socket died on the way is
-// re-sent when the user reconnects.
+// Durable responses: every prompt-response is put in the user's mailbox before it is sent, and stays there until
+// the client confirms it (the prompt-response receipt, `received` on a later request, ack-response) or it expires,
+// so a response whose socket died on the way is re-sent when the user reconnects.
 import type { PromptResponse } from '@leadlovers/protocol';
 import { TtlMap } from './ttl-map.js';
 
@@ -9,6 +9,8 @@ export interface Mailbox {
   /** Unacknowledged responses, oldest first. */
   pending(userId: string): Promise<PromptResponse[]>;
   ack(userId: string, requestId: string): Promise<boolean>;
+  /** Removes several at once (one round trip); resolves with how many were there. Unknown ids are ignored. */
+  ackMany(userId: string, requestIds: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,15 @@ export class MemoryMailbox implements Mailbox {
     const box = this.boxes.get(userId);
     if (!box) return false;
     const removed = box.delete(requestId);
+    if (box.size === 0) this.boxes.delete(userId);
+    return removed;
+  }
+
+  async ackMany(userId: string, requestIds: readonly string[]): Promise<number> {
+    const box = this.boxes.get(userId);
+    if (!box) return 0;
+    let removed = 0;
+    for (const requestId of requestIds) if (box.delete(requestId)) removed += 1;
     if (box.size === 0) this.boxes.delete(userId);
     return removed;
   }

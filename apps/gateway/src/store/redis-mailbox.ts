@@ -109,6 +109,16 @@ export class RedisMailbox implements Mailbox {
     return hdel?.[1] === 1;
   }
 
+  async ackMany(userId: string, requestIds: readonly string[]): Promise<number> {
+    if (requestIds.length === 0) return 0;
+    const { data, order } = this.keys(userId);
+    // One MULTI: a single round trip whatever the count (both keys share the user's slot).
+    const results = await this.redis.multi().hdel(data, ...requestIds).zrem(order, ...requestIds).exec();
+    const [hdel] = results ?? [];
+    if (hdel?.[0]) throw hdel[0];
+    return typeof hdel?.[1] === 'number' ? hdel[1] : 0;
+  }
+
   /** The caller owns the Redis connection. */
   async close(): Promise<void> {}
 }

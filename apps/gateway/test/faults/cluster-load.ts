@@ -1,8 +1,9 @@
 // Fault-suite helpers for tests that kill or drain real gateway processes: a local cluster (nginx with TLS and
 // `hash $remote_addr consistent` in front of N `main.ts` processes sharing Redis under a unique prefix) whose
 // node processes stay reachable as ManagedProcess handles (signal one, read its exit status), and closed-loop
-// load clients that follow the gateway's delivery protocol: receipt acks, ack-response, reconnect, and re-send
-// of unanswered requestIds (safe: the gateway is idempotent by requestId). Built from deploy/local-cluster's
+// load clients that follow the gateway's delivery protocol: responses through the send's ack confirmed with
+// `received` on the next send (or a batched ack-response when idle), event receipts and ack-response, reconnect,
+// and re-send of unanswered requestIds (safe: the gateway is idempotent by requestId). Built from deploy/local-cluster's
 // pieces; startLocalCluster() itself hides the processes, which these tests need.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -184,9 +185,9 @@ export interface RequestState {
   outstanding: number;
   /** The first final response (anything but SERVER_DRAINING, which asks for a re-send after reconnecting). */
   final?: PromptResponse;
-  /** Every copy received: the send's ack, the prompt-response event, mailbox replays. */
+  /** Every copy received: the send's ack, a prompt-response event (no live send), mailbox replays. */
   copies: number;
-  /** The server confirmed ack-response: the mailbox no longer holds it. */
+  /** The server confirmed it (ack-response answered, or the send carrying it in `received` answered): the mailbox no longer holds it. */
   confirmed: boolean;
   /** prompt-response events for it after `confirmed` that no send of ours was waiting for. */
   duplicatesAfterAck: number;
@@ -206,7 +207,7 @@ export interface LoadClientOptions {
   token: string;
   userId: string;
   prompt: string;
-  /** How long the client waits before acknowledging a response (receipt + ack-response): a slow client. */
+  /** How long the client waits before acknowledging a response (receipt + ack-response, or `received`): a slow client. */
   ackDelayMs: number;
   /** Pause after a reconnect before re-sending, so the mailbox replay comes first. */
   resendDelayMs?: number;
@@ -218,7 +219,9 @@ type Receipt = () => void;
  * One user in a closed loop: one prompt at a time, each with its own requestId, the next sent once the previous
  * has a final response. Every response is validated against PromptResponseSchema and acknowledged after
  * `ackDelayMs`, on the connection that received it only (so a response whose connection died unacknowledged must
- * come back from the mailbox). After a reconnect the unanswered requestId is sent again.
+ * come back from the mailbox): an event with its receipt and ack-response, an ack-delivered one in `received` on
+ * the next send, or in a batched ack-response when no send follows soon. After a reconnect the unanswered
+ * requestId is sent again.
  */
 export class LoadClient {
   readonly socket: Client;
@@ -237,8 +240,11 @@ export class LoadClient {
   private closed = false;
   private connectionSeq = 0;
   private readonly pendingAcks = new Set<NodeJS.Timeout>();
-  /** requestIds for which a receipt / ack-response has been sent at least once. */
+  /** requestIds for which a receipt / ack-response / `received` has been sent at least once. */
   private readonly ackSent = new Set<string>();
+  /** Ack-delivered responses due for confirmation on this connection: the next send's `received`. */
+  private unconfirmed: RequestState[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LoadClientOptions) {
     this.agent = options.ca ? new Agent({ localAddress: options.localAddress, ca: options.ca, keepAlive: true }) : undefined;
@@ -314,6 +320,7 @@ export class LoadClient {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.flushTimer);
     for (const timer of this.pendingAcks) clearTimeout(timer);
     this.wake?.();
     this.socket.disconnect();
@@ -324,12 +331,16 @@ export class LoadClient {
     state.sends += 1;
     state.outstanding += 1;
     const seq = this.connectionSeq;
+    const confirming = this.takeUnconfirmed();
+    const received = confirming.map((r) => r.requestId);
     // Rejected on timeout or when the connection closes (socket.io-client drops a closed connection's acks).
     this.socket
       .timeout(120_000)
-      .emitWithAck('send-prompt', { prompt: this.options.prompt, requestId: state.requestId })
+      .emitWithAck('send-prompt', { prompt: this.options.prompt, requestId: state.requestId, ...(received.length ? { received } : {}) })
       .then(
         (response) => {
+          // The gateway applies `received` before it serves the request: answered means confirmed.
+          for (const r of confirming) r.confirmed = true;
           // A send on a connection that has since closed was already written off in onDisconnect.
           if (seq !== this.connectionSeq) return;
           state.outstanding -= 1;
@@ -355,8 +366,19 @@ export class LoadClient {
     }, this.options.resendDelayMs ?? 300);
   }
 
+  /** Up to 100 due confirmations, for a send's `received`. */
+  private takeUnconfirmed(): RequestState[] {
+    const taken = this.unconfirmed.splice(0, 100);
+    for (const r of taken) this.ackSent.add(r.requestId);
+    return taken;
+  }
+
   private onDisconnect(reason: string): void {
     this.connectionSeq += 1;
+    // Due confirmations not sent yet die with the connection: those responses must come back from the mailbox.
+    this.unconfirmed = [];
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (reason !== 'io client disconnect') this.errors.push(`disconnect: ${reason}`);
     for (const state of this.requests.values()) {
       state.outstanding = 0;
@@ -395,6 +417,34 @@ export class LoadClient {
       if (state === this.current) this.wake?.();
     }
     if (via === 'event') this.acknowledge(state, receipt);
+    else this.confirmLater(state);
+  }
+
+  /** After ackDelayMs, on the same connection only: queued for the next send's `received`, or a batched ack-response. */
+  private confirmLater(state: RequestState): void {
+    const seq = this.connectionSeq;
+    const timer = setTimeout(() => {
+      this.pendingAcks.delete(timer);
+      if (this.closed || seq !== this.connectionSeq || !this.socket.connected || state.confirmed) return;
+      this.unconfirmed.push(state);
+      // No send soon (the loop ended, or waits on a reconnect): one ack-response for the batch.
+      this.flushTimer ??= setTimeout(() => {
+        this.flushTimer = undefined;
+        if (this.closed || seq !== this.connectionSeq || !this.socket.connected) return;
+        const batch = this.takeUnconfirmed();
+        if (batch.length === 0) return;
+        this.socket
+          .timeout(10_000)
+          .emitWithAck('ack-response', { requestIds: batch.map((r) => r.requestId) })
+          .then(
+            (result) => {
+              if (result.ok) for (const r of batch) r.confirmed = true;
+            },
+            () => undefined,
+          );
+      }, 300);
+    }, this.options.ackDelayMs);
+    this.pendingAcks.add(timer);
   }
 
   /** After ackDelayMs, on the same connection only: the receipt and ack-response (whose answer confirms removal). */

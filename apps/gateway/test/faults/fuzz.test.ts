@@ -49,7 +49,7 @@ const EXPECTED: Record<string, Expectation> = {
   [EVENTS.callTool]: { kind: 'prompt-response' },
   [EVENTS.listTools]: { kind: 'ack', needsAck: true, schema: ackResult(z.array(ToolDescriptorSchema)) },
   [EVENTS.getHistory]: { kind: 'ack', needsAck: true, schema: ackResult(z.array(HistoryEntrySchema)) },
-  [EVENTS.ackResponse]: { kind: 'ack', needsAck: false, schema: ackResult(z.strictObject({ removed: z.boolean() })) },
+  [EVENTS.ackResponse]: { kind: 'ack', needsAck: false, schema: ackResult(z.strictObject({ removed: z.union([z.boolean(), z.number().int().nonnegative()]) })) },
   [EVENTS.authRefresh]: { kind: 'ack', needsAck: false, schema: ackResult(z.strictObject({ expiresAt: z.string().nullable() })) },
   [EVENTS.getPresence]: { kind: 'ack', needsAck: true, schema: ackResult(z.array(PresenceUserSchema)) },
   [EVENTS.cancelPrompt]: { kind: 'ack', needsAck: false, schema: ackResult(z.strictObject({ cancelled: z.boolean() })) },
@@ -112,7 +112,11 @@ const poisoned = fc
     return JSON.parse(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`) as unknown;
   });
 const hostile = fc.oneof(anyValue, deep, poisoned);
-const requestId = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/), text, anyValue);
+const validId = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/);
+const requestId = fc.oneof(validId, text, anyValue);
+/** `received` / `requestIds` lists of short members (the frame must stay below MAX_MESSAGE_BYTES), or one over the bound of 100. */
+const shortMember = fc.oneof(validId, fc.string({ maxLength: 70 }), oddStrings, fc.jsonValue({ maxDepth: 1 }));
+const idList = fc.oneof(fc.array(shortMember, { maxLength: 5 }), fc.array(validId, { minLength: 101, maxLength: 102 }), anyValue);
 
 /** Objects close to each event's schema: right keys with wrong or odd values, unknown keys, hostile members. */
 function nearValid(event: string, tokens: fc.Arbitrary<string>): fc.Arbitrary<unknown> {
@@ -127,6 +131,8 @@ function nearValid(event: string, tokens: fc.Arbitrary<string>): fc.Arbitrary<un
             prompt: fc.oneof(fc.constantFrom('Liste todas as máquinas disponíveis', 'list my machines', 'crie um lead'), text, hostile),
             requestId,
             conversationId: fc.oneof(text, anyValue),
+            progress: fc.oneof(fc.boolean(), anyValue),
+            received: idList,
           },
           { requiredKeys: [] },
         ),
@@ -138,6 +144,8 @@ function nearValid(event: string, tokens: fc.Arbitrary<string>): fc.Arbitrary<un
             tool: fc.oneof(fc.constantFrom(...TOOL_NAMES), text, anyValue),
             arguments: fc.oneof(fc.dictionary(fc.string({ maxLength: 12 }), hostile, { maxKeys: 4 }), poisoned, hostile),
             requestId,
+            progress: fc.oneof(fc.boolean(), anyValue),
+            received: idList,
           },
           { requiredKeys: [] },
         ),
@@ -145,6 +153,7 @@ function nearValid(event: string, tokens: fc.Arbitrary<string>): fc.Arbitrary<un
     case EVENTS.getHistory:
       return withExtra(fc.record({ limit: fc.oneof(fc.integer(), fc.double(), text, anyValue) }, { requiredKeys: [] }));
     case EVENTS.ackResponse:
+      return withExtra(fc.record({ requestId, requestIds: idList }, { requiredKeys: [] }));
     case EVENTS.cancelPrompt:
       return withExtra(fc.record({ requestId }, { requiredKeys: [] }));
     case EVENTS.authRefresh:
@@ -243,13 +252,14 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
   async function expectServing(): Promise<void> {
     expect(cluster.crashed()).toEqual([]);
     expect((await probe(`${url}/readyz`)).status).toBe(200);
-    const response: PromptResponse = await socket
-      .timeout(ANSWER_TIMEOUT_MS)
-      .emitWithAck('send-prompt', { prompt: 'Liste todas as máquinas disponíveis', requestId: `valid-${randomUUID()}` });
+    const requestId = `valid-${randomUUID()}`;
+    const response: PromptResponse = await socket.timeout(ANSWER_TIMEOUT_MS).emitWithAck('send-prompt', { prompt: 'Liste todas as máquinas disponíveis', requestId });
     promptsSent += 1;
     expect(response).toMatchObject({ isSuccess: true, tool: 'get_machines' });
     promptsAnswered += 1;
-    await waitUntil(() => responsesSeen.length > 0, 2_000);
+    // The ack was the delivery: after a round trip, still no prompt-response event for it.
+    await socket.timeout(ANSWER_TIMEOUT_MS).emitWithAck('get-presence');
+    expect(responsesSeen.filter((seen) => (seen.response as { requestId?: unknown } | null)?.requestId === requestId)).toEqual([]);
     checkPushed();
     expect(disconnects).toEqual([]);
   }
@@ -283,7 +293,7 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
       emitter.emit(event, ...args);
       if (expectation.kind === 'prompt-response') {
         promptsSent += 1;
-        // Every path of send-prompt / call-tool emits exactly one prompt-response, ack or not.
+        // Without an ack, every path of send-prompt / call-tool answers with a prompt-response event.
         expect(await waitUntil(() => responsesSeen.length > 0, ANSWER_TIMEOUT_MS), `no prompt-response for ${event} without ack`).toBe(true);
         promptsAnswered += 1;
       } else if (expectation.needsAck) {

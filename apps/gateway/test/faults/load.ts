@@ -1,8 +1,9 @@
 // A small closed-loop load driver for the fault tests: each client sends one request (send-prompt or call-tool)
 // at a time, back to back, for a bounded count and time, and tracks every requestId until its answer (a result or
-// a coded error) arrives through the ack, or its per-request deadline passes (then it is lost). It also watches
-// prompt-response events, optionally acknowledging them (the client receipt that clears the mailbox), and counts
-// a response that arrives again after its receipt as a duplicate. Nothing here can hang a test: every wait is bounded.
+// a coded error) arrives through the ack, or its per-request deadline passes (then it is lost). A well-behaved
+// client confirms what it got, as the SDK does: ack answers in `received` on its next request (the rest in one
+// batched ack-response at the end), prompt-response events through their receipt. A response that arrives again
+// as an event after it was confirmed counts as a duplicate. Nothing here can hang a test: every wait is bounded.
 import { isErrorCode, type PromptResponse } from '@leadlovers/protocol';
 import type { Client } from '../helpers/gateway.js';
 
@@ -14,7 +15,7 @@ export type LoadRequest =
 export interface LoadClient {
   name: string;
   socket: Client;
-  /** Acknowledge prompt-response events (default true), as a well-behaved client does. */
+  /** Confirm responses (default true: `received`, receipts, ack-response), as a well-behaved client does. */
   receipt?: boolean;
 }
 
@@ -51,7 +52,7 @@ export interface LoadReport {
   uncoded: number;
   /** No answer within the deadline. */
   missing: number;
-  /** prompt-response events that arrived again for a requestId this client had already acknowledged. */
+  /** prompt-response events that arrived again for a requestId this client had already confirmed. */
   duplicates: number;
   /** missing + duplicates, the ledger's `lost`. */
   lost: number;
@@ -76,10 +77,15 @@ export function isCoded(response: PromptResponse): boolean {
   return response.isSuccess || (isErrorCode(response.code) && typeof response.error === 'string' && response.error.length > 0);
 }
 
-/** Watches a socket's prompt-response events: how often each requestId arrived, and which arrived after a receipt. */
+/**
+ * Watches a socket's prompt-response events (how often each requestId arrived, and which arrived after it was
+ * confirmed) and, with `receipt`, confirms: events through their receipt, ack answers (reported with `answered`)
+ * through `received` on the next request (`takeReceived`) or `flush` (one ack-response per 100).
+ */
 export function watchResponses(socket: Client, receipt: boolean) {
   const seen = new Map<string, number>();
   const receipted = new Set<string>();
+  let due: string[] = [];
   let duplicates = 0;
   const listener = (response: PromptResponse, received?: () => void): void => {
     const id = response.requestId;
@@ -95,6 +101,28 @@ export function watchResponses(socket: Client, receipt: boolean) {
     seen,
     duplicates: () => duplicates,
     detach: () => socket.off('prompt-response', listener),
+    /** A response that came as a request's ack: still in the mailbox until confirmed. */
+    answered(requestId: string): void {
+      if (receipt) due.push(requestId);
+    },
+    /** Up to 100 requestIds for the next request's `received` (counted as confirmed from then on). */
+    takeReceived(): string[] {
+      const batch = due.splice(0, 100);
+      for (const id of batch) receipted.add(id);
+      return batch;
+    },
+    /** Confirms everything still due with ack-response, bounded in time; resolves when answered. */
+    async flush(timeoutMs = 5_000): Promise<void> {
+      while (due.length > 0 && socket.connected) {
+        const batch = due.splice(0, 100);
+        for (const id of batch) receipted.add(id);
+        await socket
+          .timeout(timeoutMs)
+          .emitWithAck('ack-response', { requestIds: batch })
+          .catch(() => undefined);
+      }
+      due = [];
+    },
   };
 }
 
@@ -106,19 +134,23 @@ export function runLoad(options: LoadOptions): LoadRun {
   const watchers = options.clients.map((client) => watchResponses(client.socket, client.receipt ?? true));
 
   async function loop(client: LoadClient): Promise<void> {
+    const watcher = watchers[options.clients.indexOf(client)] as ReturnType<typeof watchResponses>;
     for (let seq = 0; seq < options.maxPerClient && !stopped && Date.now() < endAt; seq++) {
       const request = options.next(client, seq);
       const requestId = `${runId}-${client.name}-${seq}`;
       const outcome: Outcome = { client: client.name, label: request.label, requestId, sentAt: Date.now() };
       outcomes.push(outcome);
+      const received = watcher.takeReceived();
+      const extras = received.length ? { received } : {};
       try {
         const emitter = client.socket.timeout(options.deadlineMs);
         const response =
           request.event === 'send-prompt'
-            ? await emitter.emitWithAck('send-prompt', { prompt: request.prompt, requestId })
-            : await emitter.emitWithAck('call-tool', { tool: request.tool, arguments: request.arguments, requestId });
+            ? await emitter.emitWithAck('send-prompt', { prompt: request.prompt, requestId, ...extras })
+            : await emitter.emitWithAck('call-tool', { tool: request.tool, arguments: request.arguments, requestId, ...extras });
         outcome.answeredAt = Date.now();
         outcome.response = response;
+        watcher.answered(response.requestId);
       } catch {
         // Deadline passed without an ack: lost (outcome.response stays unset).
       }
@@ -126,7 +158,9 @@ export function runLoad(options: LoadOptions): LoadRun {
     }
   }
 
-  const done = Promise.all(options.clients.map(loop)).then(() => {
+  const done = Promise.all(options.clients.map(loop)).then(async () => {
+    // The last answers are confirmed the way an idle SDK does it: one batched ack-response.
+    await Promise.all(watchers.map((watcher) => watcher.flush()));
     // Late duplicates of the last answers get a moment to show up before the count is taken.
     return sleep(200).then(() => {
       for (const watcher of watchers) watcher.detach();

@@ -102,6 +102,18 @@ export function describeMailbox(name: string, create: (limits: MailboxLimits) =>
       expect((await mailbox.pending('u2')).map((r) => r.requestId)).toEqual(['x1']);
     });
 
+    it('acknowledges a batch at once, counting only what was there, per user', async () => {
+      for (const id of ['r1', 'r2', 'r3']) await mailbox.put('u1', response(id));
+      await mailbox.put('u2', response('r1'));
+      expect(await mailbox.ackMany('u1', ['r1', 'r3', 'nope', 'r3'])).toBe(2);
+      expect(await mailbox.ackMany('u1', [])).toBe(0);
+      expect(await mailbox.ackMany('nobody', ['r1'])).toBe(0);
+      expect((await mailbox.pending('u1')).map((r) => r.requestId)).toEqual(['r2']);
+      expect((await mailbox.pending('u2')).map((r) => r.requestId)).toEqual(['r1']);
+      expect(await mailbox.ackMany('u1', ['r2'])).toBe(1);
+      expect(await mailbox.pending('u1')).toEqual([]);
+    });
+
     it('keeps at most maxPerUser responses, dropping the oldest', async () => {
       const small = await open({ maxPerUser: 2 });
       for (const id of ['r1', 'r2', 'r3']) await small.put('u', response(id));

@@ -23,7 +23,7 @@ describe('gateway with the anthropic planner', () => {
   });
 
   const send = (prompt: string, requestId: string, conversationId?: string): Promise<PromptResponse> =>
-    socket.timeout(20_000).emitWithAck('send-prompt', { prompt, requestId, ...(conversationId ? { conversationId } : {}) });
+    socket.timeout(20_000).emitWithAck('send-prompt', { prompt, requestId, progress: true, ...(conversationId ? { conversationId } : {}) });
 
   it('says at start-up which planner and model it uses', () => {
     expect(gw.deps.defaults).toContain(`planner: anthropic, model claude-sonnet-4-6 via ${llm.anthropicUrl}, rules as fallback`);
