@@ -57,9 +57,12 @@ function fromInvalidParams(message: string): CallOutcome {
 }
 
 export function outcomeFromResult(result: CallToolResult): CallOutcome {
+  // With structured content, the text blocks are its JSON rendering for clients that read only text: they are not
+  // read here, and leaving them out halves what crosses from the worker thread to the main thread on every call.
+  if (!result.isError && result.structuredContent !== undefined) return { kind: 'result', result: { ok: true, data: result.structuredContent } };
   const text = textOf(result);
   if (!result.isError) {
-    const data = result.structuredContent ?? parseJsonOr(text);
+    const data = parseJsonOr(text);
     return { kind: 'result', result: text === undefined ? { ok: true, data } : { ok: true, data, text } };
   }
   const payload = result.structuredContent;

@@ -12,6 +12,9 @@ import { hostilePayload } from './payload-guard.js';
 import { DROP_PROGRESS, failure, serveRequest } from './pipeline.js';
 import type { DraftResponse, Origin, PromptDeps } from './types.js';
 
+/** Whether requestIdOf() took the id from the payload (rather than making one up). */
+const clientChose = (payload: unknown, requestId: string): boolean => (payload as { requestId?: unknown } | null)?.requestId === requestId;
+
 export function createPromptHandlers(deps: PromptDeps) {
   /**
    * Confirms the responses listed in `received`, without holding up the request (and before it runs). `valid`:
@@ -53,7 +56,7 @@ export function createPromptHandlers(deps: PromptDeps) {
     const { prompt, conversationId } = parsed.data;
     const caller = { account: user.account, userId: user.id, requestId };
     // progress and received are how the answer travels, not what is asked: outside the fingerprint.
-    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }), origin, progress: parsed.data.progress === true };
+    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }), keyed: clientChose(payload, requestId), origin, progress: parsed.data.progress === true };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       const outcome = await deps.planner.run({ prompt, caller, onProgress, signal, ...(conversationId ? { conversationId } : {}) }, deps.runner);
@@ -113,7 +116,7 @@ export function createPromptHandlers(deps: PromptDeps) {
     }
     const caller = { account: user.account, userId: user.id, requestId };
     const progress = parsed.data.progress === true;
-    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }), origin, progress };
+    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }), keyed: clientChose(payload, requestId), origin, progress };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       if (progress) onProgress({ stage: 'tool-started', tool });

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { GatewayError, toGatewayError } from '../errors.js';
-import { PendingAbandoned } from '../store/idempotency.js';
+import { PendingAbandoned, type IdempotencyStart } from '../store/idempotency.js';
 import { codeLabel, toolLabel } from '../metrics.js';
 import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
 
@@ -54,12 +54,14 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     return refused;
   }
 
-  const begin = () =>
-    deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
+  const begin = (): Promise<IdempotencyStart> => {
+    if (!spec.keyed) return Promise.resolve({ status: 'new' });
+    return deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
       // Store unreachable (Redis down): serve the request rather than refuse it; a retry may then run twice.
       log().warn({ err }, 'idempotency store unavailable; running the request without a key');
       return { status: 'new' } as const;
     });
+  };
   let known = await begin();
   // A retry waits for the first attempt; if that attempt's marker vanishes (its node died), the retry takes over.
   for (let takeovers = 0; known.status === 'pending'; takeovers++) {
@@ -91,11 +93,11 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     log().info({ code: response.code }, 'repeated requestId answered from the stored response');
     return response;
   }
-  const stopLease = deps.idempotency.keepAlive(user.id, requestId, spec.fingerprint);
+  const stopLease = spec.keyed ? deps.idempotency.keepAlive(user.id, requestId, spec.fingerprint) : undefined;
   try {
     return await run();
   } finally {
-    stopLease();
+    stopLease?.();
   }
 
   async function run(): Promise<PromptResponse> {
@@ -105,7 +107,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
       release = await deps.limiter.acquire(user.id);
     } catch (err) {
       const refused = stamp(failure(toGatewayError(err)));
-      await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log().warn({ err }, 'could not release the idempotency key'));
+      if (spec.keyed) await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log().warn({ err }, 'could not release the idempotency key'));
       deps.deliver(user.id, refused, spec.origin);
       recordRequest(deps, spec, refused, started);
       log().warn({ code: refused.code }, 'request refused by limits');
@@ -133,7 +135,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     // replays it from the mailbox until it is confirmed.
     await Promise.all([
       deps.mailbox.put(user.id, response).catch((err: unknown) => log().error({ err }, 'could not store response in mailbox; delivering anyway')),
-      deps.idempotency.complete(user.id, requestId, response).catch((err: unknown) => log().warn({ err }, 'could not store the idempotency key')),
+      spec.keyed && deps.idempotency.complete(user.id, requestId, response).catch((err: unknown) => log().warn({ err }, 'could not store the idempotency key')),
       deps.history
         .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
         .catch((err: unknown) => log().error({ err }, 'could not append history')),

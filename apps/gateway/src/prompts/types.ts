@@ -48,6 +48,11 @@ export interface RequestSpec {
   input: string;
   /** Identifies the payload, so a reused requestId with another payload is refused. */
   fingerprint: string;
+  /**
+   * The client chose the requestId, so it can send it again: only then is the request registered for idempotency.
+   * A server-made id (`srv-…`) can never be repeated, and storing its response for 24 h would only cost memory.
+   */
+  keyed: boolean;
   /** The socket that sent the request, and its ack. */
   origin: Origin | undefined;
   /** The client asked for prompt-progress events. */

@@ -49,9 +49,9 @@ describe('warm MCP pool', () => {
     expect(result).toMatchObject({ ok: true, data: { caller } });
   });
 
-  it('returns structuredContent as data, with the text content', async () => {
+  it('returns structuredContent as data, without its text rendering', async () => {
     const result = await pool.callTool({ name: 'echo', arguments: { message: 'olá' }, caller });
-    expect(result).toEqual({ ok: true, data: { message: 'olá' }, text: '{"message":"olá"}' });
+    expect(result).toEqual({ ok: true, data: { message: 'olá' } });
   });
 
   it("maps a tool's own error result to { ok: false, code, message, field }", async () => {

@@ -8,10 +8,10 @@ const text = (value: string) => [{ type: 'text' as const, text: value }];
 const context = { toolName: 'get_leads', timeoutMs: 500, cancelled: false, childGone: false };
 
 describe('outcomeFromResult', () => {
-  it('prefers structuredContent, else parses the text as JSON, else keeps the text', () => {
+  it('prefers structuredContent (without the text rendering of it), else parses the text as JSON, else keeps the text', () => {
     expect(outcomeFromResult({ content: text('{"a":1}'), structuredContent: { a: 2 } })).toEqual({
       kind: 'result',
-      result: { ok: true, data: { a: 2 }, text: '{"a":1}' },
+      result: { ok: true, data: { a: 2 } },
     });
     expect(outcomeFromResult({ content: text('[1,2]') })).toEqual({ kind: 'result', result: { ok: true, data: [1, 2], text: '[1,2]' } });
     expect(outcomeFromResult({ content: text('plain words') })).toEqual({
