@@ -25,8 +25,10 @@ export class WorkerFleet {
   readonly #handles = new Map<number, WorkerHandle>();
   readonly #listeners = new Set<(event: PoolEvent) => void>();
   readonly #readyWaiters = new Set<() => void>();
+  readonly #exitWaiters = new Set<() => void>();
   readonly #livePids = new Set<number>();
   #childRestarts = 0;
+  #childExits = 0;
   #closing = false;
 
   constructor(
@@ -36,6 +38,34 @@ export class WorkerFleet {
 
   get childRestarts(): number {
     return this.#childRestarts;
+  }
+
+  /** Child exits seen so far (a call that started before an exit compares this to know it has been reported). */
+  get childExits(): number {
+    return this.#childExits;
+  }
+
+  /**
+   * Resolves once more than `seen` child exits have been reported, or after `ms`. A call's failure and its child's
+   * exit reach this thread on different ports, in either order: a retry waits for the exit so the balancer no
+   * longer counts that worker as ready and sends the retry to one whose child is up.
+   */
+  waitForChildExit(seen: number, ms: number): Promise<void> {
+    if (ms <= 0 || this.#closing || this.#childExits > seen) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        if (this.#childExits <= seen && !this.#closing && Date.now() < until) return;
+        clearTimeout(timer);
+        this.#exitWaiters.delete(done);
+        resolve();
+      };
+      const until = Date.now() + ms;
+      const timer = setTimeout(() => {
+        this.#exitWaiters.delete(done);
+        resolve();
+      }, ms);
+      this.#exitWaiters.add(done);
+    });
   }
 
   workerCount(): number {
@@ -144,6 +174,7 @@ export class WorkerFleet {
         this.hooks.onChildReady();
         break;
       case 'child-exit':
+        this.#childExits += 1;
         this.#livePids.delete(event.pid);
         if (handle.childPid === event.pid) {
           handle.childPid = null;
@@ -154,6 +185,7 @@ export class WorkerFleet {
           this.log.warn({ workerId, childPid: pid, code, signal, respawnInMs }, 'MCP server child exited; respawning');
         }
         this.#publish({ ...event, workerId });
+        for (const wake of [...this.#exitWaiters]) wake();
         break;
       case 'child-start-failed':
         handle.ready = false;

@@ -12,6 +12,9 @@ import { childEnvironment } from './processes.js';
 import { runnableFile } from './ts-runtime.js';
 import type { PoolStats, ToolCallRequest, ToolCallResult, ToolInfo } from './types.js';
 
+/** How long a retry waits for the exit of the child that failed its call to be reported (it normally is at once). */
+const CHILD_EXIT_WAIT_MS = 500;
+
 export { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, type Sampler } from './pool-types.js';
 
 /** With progress notifications, a call may run at most this many times its timeout in all. */
@@ -137,9 +140,13 @@ class WarmMcpPool implements McpPool {
     }
     const timeoutMs = request.timeoutMs ?? this.#settings.callTimeoutMs;
     const deadline = Date.now() + timeoutMs;
+    const exitsBefore = this.#fleet.childExits;
     let outcome = await this.#attempt(request, deadline, timeoutMs, this.#settings.unavailableWaitMs);
     if (outcome.kind === 'error' && this.#mayRetry(request, outcome.retry) && Date.now() < deadline && !this.#closing) {
       this.#log.info({ tool: request.name, reason: outcome.error.message }, 'retrying MCP tool call once');
+      // The child died under the call: let its exit be reported first, so the retry goes to a worker whose child
+      // is up instead of queueing behind the respawn.
+      if (outcome.retry === 'if-read-only') await this.#fleet.waitForChildExit(exitsBefore, Math.min(CHILD_EXIT_WAIT_MS, deadline - Date.now()));
       // The retry may wait for a child as long as the call has left: it is what lets a call survive a crash.
       outcome = await this.#attempt(request, deadline, timeoutMs, deadline - Date.now());
     }

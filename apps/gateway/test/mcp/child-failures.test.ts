@@ -62,6 +62,23 @@ describe('MCP pool with children that die', () => {
     expect(pool.childPids()).not.toContain(pid);
   });
 
+  it('sends the retry of a read whose child died to a worker whose child is up, not behind the respawn', async () => {
+    events = [];
+    // The dead child comes back only after 4 s: a retry queued on its worker would finish after that.
+    pool = await startPool({ size: 2, respawn: { initialMs: 4_000, maxMs: 4_000 }, onEvent: (event) => events.push(event) });
+    const current = pool;
+    const [first, second] = [0, 1].map(() => current.callTool({ name: 'sleep', arguments: { ms: 400 }, caller, readOnly: true }));
+    await waitFor('both calls in flight, one per worker', () => (current.stats().inFlight === 2 ? true : undefined));
+    const [victim] = current.childPids();
+    if (victim === undefined) throw new Error('no child');
+    process.kill(victim, 'SIGKILL');
+    expect(await first).toMatchObject({ ok: true, data: { slept: 400 } });
+    expect(await second).toMatchObject({ ok: true, data: { slept: 400 } });
+    // Both answered while the victim's worker was still waiting to respawn its child.
+    expect(events.some((e) => e.type === 'child-ready' && e.restart)).toBe(false);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'child-exit', pid: victim, signal: 'SIGKILL' }));
+  });
+
   it('notices an idle child that died and respawns it without any call', async () => {
     const { pool, pid } = await onePool();
     process.kill(pid, 'SIGKILL');
