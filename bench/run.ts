@@ -60,7 +60,10 @@ async function main(): Promise<number> {
   log(`${header(machine).replace('bench:cluster', 'bench')}${quick ? ' — QUICK (smoke figures only)' : ''}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
+  // One embedded database each: the gateway's background work (seeding accounts, suggestion warm-ups) must not hold
+  // SQLite's write lock while the floor's MCP child is being measured.
   const dbPath = join(dir, 'embedded.sqlite');
+  const floorDbPath = join(dir, 'floor.sqlite');
   const secret = randomBytes(32).toString('hex');
   let shared: Promise<{ floor: ServerHandle; gateway: ServerHandle }> | undefined;
   const closeShared = async () => {
@@ -81,7 +84,7 @@ async function main(): Promise<number> {
     servers() {
       shared ??= (async () => {
         log('starting the floor (Socket.IO + one warm MCP client) and the gateway…');
-        const floor = await startFloor(dbPath);
+        const floor = await startFloor(floorDbPath);
         try {
           return { floor, gateway: await startGateway({ dbPath, secret, poolSize: settings.poolSize, logLevel: settings.logLevel }) };
         } catch (err) {
