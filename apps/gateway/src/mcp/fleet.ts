@@ -68,6 +68,17 @@ export class WorkerFleet {
     });
   }
 
+  /**
+   * After the pool destroyed its threads: every worker is gone, even while the ports' close events are still on
+   * their way (they arrive a tick or more after piscina's destroy() resolves).
+   */
+  forgetAll(): void {
+    for (const handle of this.#handles.values()) {
+      handle.gone = true;
+      handle.ready = false;
+    }
+  }
+
   workerCount(): number {
     return [...this.#handles.values()].filter((handle) => !handle.gone).length;
   }

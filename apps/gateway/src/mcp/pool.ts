@@ -192,6 +192,7 @@ class WarmMcpPool implements McpPool {
     // Children first: destroying the threads would only close the children's pipes.
     await this.#fleet.close();
     await this.#piscina.destroy();
+    this.#fleet.forgetAll();
     this.#log.debug('MCP pool closed');
   }
 
