@@ -53,17 +53,13 @@ export class WorkerFleet {
   waitForChildExit(seen: number, ms: number): Promise<void> {
     if (ms <= 0 || this.#closing || this.#childExits > seen) return Promise.resolve();
     return new Promise<void>((resolve) => {
+      // Woken by the next reported exit (the count has grown by then), or given up on after `ms`.
       const done = (): void => {
-        if (this.#childExits <= seen && !this.#closing && Date.now() < until) return;
         clearTimeout(timer);
         this.#exitWaiters.delete(done);
         resolve();
       };
-      const until = Date.now() + ms;
-      const timer = setTimeout(() => {
-        this.#exitWaiters.delete(done);
-        resolve();
-      }, ms);
+      const timer = setTimeout(done, ms);
       this.#exitWaiters.add(done);
     });
   }

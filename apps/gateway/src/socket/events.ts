@@ -94,9 +94,8 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
   };
 
   // A request counts as in flight until its ack is queued, so a drain never disconnects before the answer.
-  // Delivery answers through the ack as soon as the response is stored (before history and the idempotency
-  // record); the call after the pipeline covers the roads that did not (the socket had gone): Socket.IO sends an
-  // ack at most once.
+  // Every path answers through delivery (origin.reply, once the response is stored); the ack after the pipeline is
+  // only a backstop, a no-op when delivery already answered: Socket.IO sends an ack at most once.
   const request = (handler: typeof deps.prompts.sendPrompt): Handler => (socket, payload, ack) =>
     deps.inFlight.track(handler(socket.data.user, payload, { socketId: socket.id, ...(ack ? { reply: ack } : {}) }).then((response) => ack?.(response)));
   on(EVENTS.sendPrompt, false, request(deps.prompts.sendPrompt));
