@@ -3,11 +3,13 @@
 //   echo          the payload back (bare Socket.IO)
 //   prompt        one tools/call of the bench tool on ONE warm MCP stdio client, the result back
 //   spawn-prompt  the seed's design: a fresh MCP server process per prompt (spawn, initialize, call, close)
-// FLOOR_MODE=bare starts no MCP child at all (the connection-memory floor). Driven over IPC by bench/run.ts.
+// FLOOR_MODE=bare starts no MCP child at all (the connection-memory floor). Driven over IPC by bench/run.ts, which
+// can also profile its main thread.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { fullGc } from '../lib/gc.js';
 import { serveIpc } from '../lib/ipc.js';
+import { profilerHandlers } from '../lib/profiler.js';
 import { runClosedLoop, type LoopOptions } from '../lib/closed-loop.js';
 import { callBenchTool, openMcpClient, type Caller } from '../lib/mcp-client.js';
 
@@ -58,6 +60,7 @@ await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
 serveIpc({
   ready: () => ({ port, connections: io.engine.clientsCount }),
   gc: () => fullGc(),
+  ...profilerHandlers(),
   /** Bare MCP callTool alone: a closed loop of `concurrency` callers on the warm client, in this process. */
   'mcp-direct': async (params: LoopOptions & { concurrency: number; accounts: string[] }) => {
     if (!mcp) throw new Error('bare floor: no MCP client');

@@ -1,14 +1,13 @@
 // The gateway under test: what apps/gateway/src/main.ts builds (config from the environment, production logger on
 // stdout, buildDependencies with the embedded store and rules planner, createGateway), plus an IPC channel for
 // bench/run.ts: a full GC before memory is read, and a CPU profile of the main thread around one phase.
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { createGateway } from '../../apps/gateway/src/app.js';
 import { loadConfig } from '../../apps/gateway/src/config.js';
 import { buildDependencies } from '../../apps/gateway/src/deps.js';
 import { createLogger } from '../../apps/gateway/src/logger.js';
 import { fullGc } from '../lib/gc.js';
 import { serveIpc } from '../lib/ipc.js';
+import { profilerHandlers } from '../lib/profiler.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel, undefined, config.logFormat);
@@ -16,8 +15,6 @@ process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unha
 const deps = await buildDependencies(config, logger);
 const gateway = createGateway(deps);
 const address = await gateway.listen(config.port, '127.0.0.1');
-
-let session: Session | undefined;
 
 async function close(): Promise<void> {
   await gateway.close();
@@ -27,22 +24,7 @@ async function close(): Promise<void> {
 serveIpc({
   ready: () => ({ port: address.port, connections: gateway.io.engine.clientsCount, defaults: deps.defaults }),
   gc: () => fullGc(),
-  'profile-start': async () => {
-    session = new Session();
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 200 });
-    await session.post('Profiler.start');
-    return true;
-  },
-  'profile-stop': async (params: { file: string }) => {
-    if (!session) throw new Error('no profile running');
-    const { profile } = await session.post('Profiler.stop');
-    session.disconnect();
-    session = undefined;
-    writeFileSync(params.file, JSON.stringify(profile));
-    return params.file;
-  },
+  ...profilerHandlers(),
   close: async () => {
     await close();
     setImmediate(() => process.exit(0));

@@ -1,0 +1,27 @@
+// The V8 CPU profiler on a bench server's main thread (node:inspector), as two IPC handlers for bench/run.ts:
+// profile-start, then profile-stop { file } writes the .cpuprofile there.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+
+export function profilerHandlers(): Record<'profile-start' | 'profile-stop', (params: never) => Promise<unknown>> {
+  let session: Session | undefined;
+  return {
+    'profile-start': async () => {
+      if (session) throw new Error('a profile is already running');
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+      return true;
+    },
+    'profile-stop': async (params: { file: string }) => {
+      if (!session) throw new Error('no profile running');
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      session = undefined;
+      writeFileSync(params.file, JSON.stringify(profile));
+      return params.file;
+    },
+  };
+}
