@@ -56,6 +56,7 @@ export const EnvSchema = z
 
     MCP_SERVER_PATH: optionalString,
     MCP_POOL_SIZE: int(2, 1, 64),
+    MCP_POOL_INLINE: z.enum(['auto', 'true', 'false', '1', '0', '']).default('auto'),
     MCP_CALL_TIMEOUT_MS: int(15_000, 100, 600_000),
     MCP_MAX_QUEUE: int(1_000, 1, 1_000_000),
     MCP_CONCURRENCY_PER_WORKER: int(32, 1, 1_024),
@@ -177,6 +178,8 @@ export interface Config {
   readonly mcp: {
     readonly serverPath: string | undefined;
     readonly poolSize: number;
+    /** The pool's workers run on the main thread rather than a thread each (MCP_POOL_INLINE; auto = when poolSize is 1). */
+    readonly inline: boolean;
     readonly callTimeoutMs: number;
     readonly maxQueue: number;
     readonly concurrencyPerWorker: number;
@@ -298,6 +301,7 @@ function toConfig(env: Env): Config {
     mcp: {
       serverPath: env.MCP_SERVER_PATH,
       poolSize: env.MCP_POOL_SIZE,
+      inline: env.MCP_POOL_INLINE === 'auto' || env.MCP_POOL_INLINE === '' ? env.MCP_POOL_SIZE === 1 : env.MCP_POOL_INLINE === 'true' || env.MCP_POOL_INLINE === '1',
       callTimeoutMs: env.MCP_CALL_TIMEOUT_MS,
       maxQueue: env.MCP_MAX_QUEUE,
       concurrencyPerWorker: env.MCP_CONCURRENCY_PER_WORKER,

@@ -68,7 +68,10 @@ export async function buildDependencies(config: Config, logger: Logger, override
   defaults.push(selected.describe);
 
   const command = resolveServerCommand(config.mcp.serverPath);
-  defaults.push(`mcp: ${config.mcp.poolSize} warm worker(s) running ${config.mcp.serverPath ?? 'the bundled apps/mcp-server'}`);
+  defaults.push(
+    `mcp: ${config.mcp.poolSize} warm MCP server child(ren) running ${config.mcp.serverPath ?? 'the bundled apps/mcp-server'}, ` +
+      (config.mcp.inline ? 'their clients on the main thread (MCP_POOL_INLINE)' : 'each with its own worker thread'),
+  );
   const childEnv: Record<string, string> = { LOG_LEVEL: config.logLevel === 'silent' ? 'silent' : 'warn' };
   if (config.mcp.dbPath) childEnv.LEADLOVERS_DB_PATH = config.mcp.dbPath;
   Object.assign(childEnv, config.leadlovers.childEnv);
@@ -82,6 +85,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
     overrides.runner ??
     (await createMcpPool({
       size: config.mcp.poolSize,
+      inline: config.mcp.inline,
       command: command.command,
       args: command.args,
       env: childEnv,

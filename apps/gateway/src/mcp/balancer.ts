@@ -1,23 +1,21 @@
-// piscina load balancer for the warm pool: sends each call to the least busy worker whose MCP child is ready, and
-// only when every ready worker is full, to a worker whose child is restarting (it waits briefly for it). It
-// returns null (piscina queues the call) only when every worker is full, so a queued call can never be stranded.
-import type { Piscina } from 'piscina';
+// Where the warm pool sends each call: the least busy worker whose MCP child is ready, and only when every ready
+// worker is full, a worker whose child is restarting (the call waits there briefly for it). None (the call
+// queues) only when every worker is full, so a queued call can never be stranded behind a free slot.
 
-type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
-export type BalancedWorker = Parameters<LoadBalancer>[1][number];
+export interface BalancedWorker {
+  /** The worker's child is up and initialised. */
+  readonly ready: boolean;
+  /** The worker thread has exited (its port closed). */
+  readonly gone: boolean;
+  /** Calls sent to the worker and not yet answered. */
+  readonly inFlight: number;
+}
 
-export function readyFirstBalancer(isReady: (threadId: number) => boolean, maxCallsPerWorker: number): LoadBalancer {
-  return (_task, workers) => {
-    let best: BalancedWorker | null = null;
-    let bestReady = false;
-    for (const worker of workers) {
-      if (worker.terminating || worker.destroyed || worker.currentUsage >= maxCallsPerWorker) continue;
-      const ready = isReady(worker.id);
-      if (best === null || (ready && !bestReady) || (ready === bestReady && worker.currentUsage < best.currentUsage)) {
-        best = worker;
-        bestReady = ready;
-      }
-    }
-    return best;
-  };
+export function pickWorker<W extends BalancedWorker>(workers: Iterable<W>, maxCallsPerWorker: number): W | undefined {
+  let best: W | undefined;
+  for (const worker of workers) {
+    if (worker.gone || worker.inFlight >= maxCallsPerWorker) continue;
+    if (best === undefined || (worker.ready && !best.ready) || (worker.ready === best.ready && worker.inFlight < best.inFlight)) best = worker;
+  }
+  return best;
 }

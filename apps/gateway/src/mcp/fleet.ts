@@ -2,7 +2,7 @@
 // workers have a ready child, the live child pids, the restart count. It logs and publishes child lifecycle
 // events, and on shutdown closes every child through its worker, then kills whatever a worker failed to close.
 import type { Logger } from 'pino';
-import type { MainCommand, WorkerEvent, WorkerHello } from './messages.js';
+import type { ControlPort, MainCommand, WorkerEvent } from './messages.js';
 import type { PoolEvent } from './pool-types.js';
 import { terminate } from './processes.js';
 import { WorkerHandle } from './worker-handle.js';
@@ -19,6 +19,8 @@ export interface FleetHooks {
   onProgress(event: Extract<WorkerEvent, { type: 'progress' }>): void;
   /** A child asked for an LLM completion; `reply` sends the answer back to its worker. */
   onSamplingRequest(event: Extract<WorkerEvent, { type: 'sampling-request' }>, reply: (command: MainCommand) => void): void;
+  /** A worker finished calls, joined the pool or got its child ready: queued calls may go now. */
+  onCapacity(): void;
 }
 
 export class WorkerFleet {
@@ -90,8 +92,9 @@ export class WorkerFleet {
     return [...this.#handles.values()].filter((handle) => handle.everReady).length;
   }
 
-  isReady(threadId: number): boolean {
-    return this.#handles.get(threadId)?.ready === true;
+  /** Every worker the pool has adopted and not yet seen exit. */
+  workers(): Iterable<WorkerHandle> {
+    return this.#handles.values();
   }
 
   readyWorker(): WorkerHandle | undefined {
@@ -109,10 +112,6 @@ export class WorkerFleet {
       .flatMap((handle) => handle.recentStderr.slice(-2))
       .slice(-4)
       .join(' | ');
-  }
-
-  broadcast(command: MainCommand): void {
-    for (const handle of this.#handles.values()) handle.send(command);
   }
 
   subscribe(listener: (event: PoolEvent) => void): () => void {
@@ -136,19 +135,21 @@ export class WorkerFleet {
     });
   }
 
-  /** Takes over a worker that has just booted, and tells it to spawn its child. */
-  adopt(hello: WorkerHello): void {
+  /** Takes over a worker that has just booted (its hello, or an inline worker), and tells it to spawn its child. */
+  adopt(hello: { threadId: number; port: ControlPort }): void {
     const workerId = hello.threadId;
     if (this.#handles.has(workerId)) return; // one hello per thread; a second would mean the worker module ran twice
-    const handle: WorkerHandle = new WorkerHandle(
-      workerId,
-      hello.port,
-      (event) => this.#onWorkerEvent(handle, event),
-      () => this.#onWorkerGone(handle),
-    );
+    const handle: WorkerHandle = new WorkerHandle(workerId, hello.port, {
+      onEvent: (event) => this.#onWorkerEvent(handle, event),
+      onCapacity: () => this.hooks.onCapacity(),
+      onGone: () => this.#onWorkerGone(handle),
+    });
     this.#handles.set(workerId, handle);
     // A worker spawns its child only when told to, so a worker that boots while the pool closes starts nothing.
-    if (!this.#closing) handle.send({ type: 'start' });
+    if (!this.#closing) {
+      handle.send({ type: 'start' });
+      this.hooks.onCapacity();
+    }
   }
 
   async close(): Promise<void> {
@@ -179,6 +180,7 @@ export class WorkerFleet {
         this.#publish({ ...event, workerId });
         this.#wakeReadyWaiters();
         this.hooks.onChildReady();
+        this.hooks.onCapacity();
         break;
       case 'child-exit':
         this.#childExits += 1;
@@ -214,7 +216,7 @@ export class WorkerFleet {
         this.log.warn({ workerId }, `MCP client error: ${event.message}`);
         break;
       default:
-        // tools / tools-failed / closed: answers to WorkerHandle's own requests.
+        // tools / tools-failed / closed / results: answers to WorkerHandle's own requests.
         break;
     }
   }

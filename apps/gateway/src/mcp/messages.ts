@@ -1,7 +1,7 @@
 // The typed traffic between the pool (main thread) and its piscina workers: the worker's configuration, the task
-// each tool call runs as and its outcome, and the control messages on each worker's private MessagePort
-// (start, readiness, child exits, cancel, close, sampling requests and their answers). Everything here is
-// structured-clone safe: no Error instances.
+// each tool call runs as and its outcome, and the messages on each worker's private MessagePort (batches of calls
+// and of their outcomes, start, readiness, child exits, cancel, close, sampling requests and their answers).
+// Everything here is structured-clone safe: no Error instances.
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorCode } from '@leadlovers/protocol';
 import type { CallerMeta } from '@leadlovers/tools';
@@ -23,7 +23,7 @@ export interface WorkerConfig {
   samplingTimeoutMs: number | null;
 }
 
-/** One tools/call, as posted to a worker through piscina. */
+/** One tools/call, as posted to a worker (in a `calls` batch). */
 export interface CallTask {
   callId: number;
   name: string;
@@ -54,6 +54,13 @@ export type CallOutcome =
   | { kind: 'result'; result: ToolCallResult }
   | { kind: 'error'; error: WireError; retry: RetryHint };
 
+/** The main thread's end of a worker's control channel: a MessagePort, or the in-thread stand-in of inline-worker.ts. */
+export interface ControlPort {
+  postMessage(command: MainCommand): void;
+  on(event: 'message', listener: (event: WorkerEvent) => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
 /** The first message of a worker, on parentPort (piscina re-emits it as the pool's 'message' event). */
 export interface WorkerHello {
   type: 'mcp-worker-hello';
@@ -68,6 +75,8 @@ export function isWorkerHello(value: unknown): value is WorkerHello {
 /** Main → worker, on the worker's control port. */
 export type MainCommand =
   | { type: 'start' }
+  /** Tool calls to run, all those the main thread dispatched to this worker in one turn of its event loop. */
+  | { type: 'calls'; tasks: CallTask[] }
   | { type: 'list-tools'; requestId: number }
   /** The caller gave up on the call: abort it, or skip it if it has not arrived yet (until `until`). */
   | { type: 'cancel'; callId: number; until: number }
@@ -91,6 +100,8 @@ export type WorkerEvent =
     }
   | { type: 'child-start-failed'; initial: boolean; message: string; respawnInMs: number | null }
   | { type: 'child-stderr'; pid: number; line: string }
+  /** Outcomes of calls, all those that finished in one turn of the worker's event loop. */
+  | { type: 'results'; results: Array<{ callId: number; outcome: CallOutcome }> }
   /** An MCP progress notification for a call in flight. */
   | { type: 'progress'; callId: number; progress: number; total?: number; message?: string }
   | { type: 'client-error'; message: string }

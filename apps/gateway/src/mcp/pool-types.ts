@@ -9,8 +9,14 @@ import type { ToolRunner } from './types.js';
 export type Sampler = (params: CreateMessageRequest['params'], signal: AbortSignal) => Promise<CreateMessageResult>;
 
 export interface McpPoolOptions {
-  /** Worker threads, hence MCP server children. */
+  /** MCP server children (each with its worker: a thread, or inline on the main thread). */
   size: number;
+  /**
+   * Run the workers on the main thread instead of one piscina thread each (default false). Cheaper per call (no
+   * thread hop, no structured clone) and lower latency; threads keep the children's JSON traffic, large results
+   * included, off the event loop and spread it over cores.
+   */
+  inline?: boolean;
   /** The server executable. Give node itself (see nodeCommand()), not a shell, npm or the tsx CLI: close() kills
    * the process it spawned, and a wrapper's own children would outlive it. */
   command: string;

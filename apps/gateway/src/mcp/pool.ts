@@ -1,11 +1,17 @@
 // The warm MCP pool: `size` piscina worker threads, each owning one long-lived MCP server child that all of its
 // calls are multiplexed over. createMcpPool resolves once every child has initialised; calls get a per-call
 // timeout, a bounded queue (BUSY when full), TOOL_UNAVAILABLE while children restart, and close() leaves no process.
+// piscina keeps the threads (starts them, replaces one that dies); the calls themselves go to the worker the
+// balancer picks over that worker's own port, in batches (worker-handle.ts): piscina's one message per task, each
+// way, cost the main thread more than the rest of a call's dispatch. With `inline`, the workers run on the main
+// thread instead (inline-worker.ts), behind the same protocol.
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors.js';
-import { readyFirstBalancer } from './balancer.js';
+import { pickWorker } from './balancer.js';
 import { WorkerFleet } from './fleet.js';
+import { InlineWorker } from './inline-worker.js';
+import type { WorkerHandle } from './worker-handle.js';
 import { isWorkerHello, type CallOutcome, type CallTask, type MainCommand, type RetryHint, type WorkerConfig, type WorkerEvent } from './messages.js';
 import { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, type Sampler } from './pool-types.js';
 import { childEnvironment } from './processes.js';
@@ -20,7 +26,7 @@ export { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, t
 /** With progress notifications, a call may run at most this many times its timeout in all. */
 const MAX_PROGRESS_EXTENSIONS = 4;
 
-type Settings = Required<Omit<McpPoolOptions, 'env' | 'cwd' | 'onEvent' | 'readOnlyTools' | 'sampling'>>;
+type Settings = Required<Omit<McpPoolOptions, 'env' | 'cwd' | 'onEvent' | 'readOnlyTools' | 'sampling' | 'inline'>>;
 
 export async function createMcpPool(options: McpPoolOptions): Promise<McpPool> {
   const pool = new WarmMcpPool(options);
@@ -37,6 +43,18 @@ export async function createMcpPool(options: McpPoolOptions): Promise<McpPool> {
   return pool;
 }
 
+/** A call between #attempt and its outcome: queued for a free slot, or running on `handle`. */
+interface PendingCall {
+  task: CallTask;
+  resolve: (outcome: CallOutcome) => void;
+  reject: (err: GatewayError) => void;
+  handle: WorkerHandle | undefined;
+  /** In #queue, waiting for a free slot. */
+  queued: boolean;
+  /** Its caller has its answer already (timeout, abort, shutdown): a queued call is then dropped. */
+  settled: boolean;
+}
+
 function cancelledError(signal: AbortSignal | undefined): GatewayError {
   return signal?.reason instanceof GatewayError ? signal.reason : new GatewayError('TIMEOUT', 'The tool call was cancelled');
 }
@@ -45,7 +63,9 @@ class WarmMcpPool implements McpPool {
   readonly started: Promise<void>;
   readonly #settings: Settings;
   readonly #log: Logger;
-  readonly #piscina: Piscina<CallTask, CallOutcome>;
+  /** The worker threads; undefined when the workers run inline. */
+  readonly #piscina: Piscina | undefined;
+  readonly #inline: InlineWorker[] = [];
   readonly #fleet: WorkerFleet;
   readonly #readOnly: Set<string>;
   readonly #commandLine: string;
@@ -59,7 +79,9 @@ class WarmMcpPool implements McpPool {
   /** callId → the caller's progress handler, while the call runs. */
   readonly #progressListeners = new Map<number, (event: { progress: number; total?: number; message?: string }) => void>();
   #nextRequestId = 0;
-  #submitted = 0;
+  /** Calls waiting for a free slot on some worker, oldest first (settled ones are skipped and dropped). */
+  #queue: PendingCall[] = [];
+  #queued = 0;
   #waitingForReady = 0;
   #closing: Promise<void> | null = null;
   #startSettled = false;
@@ -94,6 +116,7 @@ class WarmMcpPool implements McpPool {
         this.#startSettled ? this.#log.error(message) : this.#failStart(new McpPoolStartError(message)),
       onProgress: (event) => this.#progressListeners.get(event.callId)?.(event),
       onSamplingRequest: (event, reply) => void this.#answerSampling(event, reply),
+      onCapacity: () => this.#pump(),
     });
     if (options.onEvent) this.#fleet.subscribe(options.onEvent);
 
@@ -111,25 +134,30 @@ class WarmMcpPool implements McpPool {
       respawn: this.#settings.respawn,
       samplingTimeoutMs: this.#sampler ? this.#settings.samplingTimeoutMs : null,
     };
-    const { filename, execArgv } = runnableFile(new URL('./worker.ts', import.meta.url));
-    const perWorker = this.#settings.concurrentCallsPerWorker;
-    this.#piscina = new Piscina<CallTask, CallOutcome>({
-      filename,
-      execArgv,
-      workerData,
-      minThreads: options.size,
-      maxThreads: options.size,
-      concurrentTasksPerWorker: perWorker,
-      idleTimeout: Infinity,
-      maxQueue: options.maxQueue,
-      // Not 'sync': an idle worker blocked in Atomics.wait runs no event loop and would not see its child die.
-      atomics: 'disabled',
-      loadBalancer: readyFirstBalancer((threadId) => this.#fleet.isReady(threadId), perWorker),
-    });
-    this.#piscina.on('message', (message: unknown) => {
-      if (isWorkerHello(message)) this.#fleet.adopt(message);
-    });
-    this.#piscina.on('error', (err: unknown) => this.#onPiscinaError(err));
+    if (options.inline) {
+      this.#piscina = undefined;
+      for (let i = 0; i < options.size; i++) {
+        const worker = new InlineWorker(workerData);
+        this.#inline.push(worker);
+        this.#fleet.adopt({ threadId: i, port: worker });
+      }
+    } else {
+      const { filename, execArgv } = runnableFile(new URL('./worker.ts', import.meta.url));
+      this.#piscina = new Piscina({
+        filename,
+        execArgv,
+        workerData,
+        minThreads: options.size,
+        maxThreads: options.size,
+        idleTimeout: Infinity,
+        // Not 'sync': an idle worker blocked in Atomics.wait runs no event loop and would not see its child die.
+        atomics: 'disabled',
+      });
+      this.#piscina.on('message', (message: unknown) => {
+        if (isWorkerHello(message)) this.#fleet.adopt(message);
+      });
+      this.#piscina.on('error', (err: unknown) => this.#onPiscinaError(err));
+    }
     this.#startTimer = setTimeout(() => this.#failStart(this.#startTimeoutError()), this.#settings.startTimeoutMs);
   }
 
@@ -163,12 +191,13 @@ class WarmMcpPool implements McpPool {
   }
 
   stats(): PoolStats {
-    const queued = this.#piscina.queueSize;
+    let inFlight = 0;
+    for (const handle of this.#fleet.workers()) inFlight += handle.inFlight;
     return {
       workers: this.#fleet.workerCount(),
       readyWorkers: this.#fleet.readyCount(),
-      inFlight: Math.max(0, this.#submitted - queued),
-      queued: queued + this.#waitingForReady,
+      inFlight,
+      queued: this.#queued + this.#waitingForReady,
       childRestarts: this.#fleet.childRestarts,
     };
   }
@@ -189,9 +218,11 @@ class WarmMcpPool implements McpPool {
   async #shutdown(): Promise<void> {
     for (const controller of this.#samplingInFlight) controller.abort();
     this.#failStart(new McpPoolStartError('The MCP pool was closed before it started'));
+    for (const call of this.#queue.splice(0)) call.reject(new GatewayError('TOOL_UNAVAILABLE', 'The MCP pool is shut down'));
     // Children first: destroying the threads would only close the children's pipes.
     await this.#fleet.close();
-    await this.#piscina.destroy();
+    await this.#piscina?.destroy();
+    for (const worker of this.#inline) worker.close();
     this.#fleet.forgetAll();
     this.#log.debug('MCP pool closed');
   }
@@ -219,20 +250,34 @@ class WarmMcpPool implements McpPool {
       reportProgress: request.onProgress !== undefined,
       maxTotalMs: timeoutMs * MAX_PROGRESS_EXTENSIONS,
     };
-    this.#submitted += 1;
-    const running = this.#piscina.run(task).finally(() => {
-      this.#submitted -= 1;
-    });
     return new Promise<CallOutcome>((resolve, reject) => {
       const settle = (): void => {
+        call.settled = true;
+        if (call.queued) {
+          call.queued = false;
+          this.#queued -= 1;
+        }
         clearTimeout(timer);
         this.#progressListeners.delete(callId);
         signal?.removeEventListener('abort', onAbort);
       };
-      const expire = (): void => {
-        settle();
-        reject(new GatewayError('TIMEOUT', `Tool "${name}" did not answer within ${timeoutMs} ms`));
+      const call: PendingCall = {
+        task,
+        handle: undefined,
+        queued: false,
+        settled: false,
+        resolve: (outcome) => {
+          if (call.settled) return;
+          settle();
+          resolve(outcome);
+        },
+        reject: (err) => {
+          if (call.settled) return;
+          settle();
+          reject(err);
+        },
       };
+      const expire = (): void => call.reject(new GatewayError('TIMEOUT', `Tool "${name}" did not answer within ${timeoutMs} ms`));
       // The worker enforces the same deadline on the MCP request; this one also covers time spent queued.
       let timer = setTimeout(expire, Math.max(0, deadline - Date.now()));
       const hardLimit = Date.now() + timeoutMs * MAX_PROGRESS_EXTENSIONS;
@@ -250,23 +295,57 @@ class WarmMcpPool implements McpPool {
         });
       }
       const onAbort = (): void => {
-        settle();
-        // Through the control ports, not piscina's signal: aborting a running piscina task kills its thread.
-        this.#fleet.broadcast({ type: 'cancel', callId, until: deadline });
-        reject(cancelledError(signal));
+        const { handle } = call;
+        call.reject(cancelledError(signal));
+        // The worker aborts the MCP request (notifications/cancelled); a call still queued is simply dropped.
+        handle?.cancel(callId, deadline);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      running.then(
-        (outcome) => {
-          settle();
-          resolve(outcome);
-        },
-        (err: unknown) => {
-          settle();
-          reject(this.#fromPiscinaError(err, name));
-        },
-      );
+      this.#dispatch(call);
     });
+  }
+
+  /** Sends the call to the worker the balancer picks, or queues it (BUSY when the queue is full). */
+  #dispatch(call: PendingCall): void {
+    const handle = this.#queued === 0 ? pickWorker(this.#fleet.workers(), this.#settings.concurrentCallsPerWorker) : undefined;
+    if (handle) {
+      this.#run(call, handle);
+      return;
+    }
+    if (this.#queued >= this.#settings.maxQueue) {
+      call.reject(this.#busyError());
+      return;
+    }
+    call.queued = true;
+    this.#queue.push(call);
+    this.#queued += 1;
+    // Calls that timed out or were cancelled while queued stay in the array until they reach its head: with every
+    // worker stuck, drop them here so it cannot outgrow the live queue.
+    if (this.#queue.length > 2 * this.#queued + 64) this.#queue = this.#queue.filter((queued) => queued.queued);
+  }
+
+  #run(call: PendingCall, handle: WorkerHandle): void {
+    call.handle = handle;
+    handle.run(call.task).then(
+      // A call the shutdown cut short fails however the closing child ended it.
+      (outcome) => (outcome.kind === 'error' && this.#closing ? call.reject(this.#workerFailure(null, call.task.name)) : call.resolve(outcome)),
+      (err: unknown) => call.reject(this.#workerFailure(err, call.task.name)),
+    );
+  }
+
+  /** Moves queued calls to workers with free slots, oldest first; drops those whose caller has given up. */
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const next = this.#queue[0];
+      if (next?.queued) {
+        const handle = pickWorker(this.#fleet.workers(), this.#settings.concurrentCallsPerWorker);
+        if (!handle) return;
+        next.queued = false;
+        this.#queued -= 1;
+        this.#run(next, handle);
+      }
+      this.#queue.shift();
+    }
   }
 
   /** Runs a child's sampling request through the sampler, bounded like the worker's wait, and replies either way. */
@@ -355,9 +434,8 @@ class WarmMcpPool implements McpPool {
     return new GatewayError('BUSY', `The MCP pool is busy (${this.#settings.maxQueue} calls already waiting); try again shortly`);
   }
 
-  #fromPiscinaError(err: unknown, toolName: string): GatewayError {
-    const message = err instanceof Error ? err.message : String(err);
-    if (/queue is at limit|No task queue available/i.test(message)) return this.#busyError();
+  /** A call lost with its worker thread (it exited, or the pool is closing). */
+  #workerFailure(err: unknown, toolName: string): GatewayError {
     if (this.#closing) return new GatewayError('TOOL_UNAVAILABLE', 'The MCP pool is shut down');
     this.#log.error({ err, tool: toolName }, 'MCP pool worker failed a call');
     return new GatewayError('TOOL_UNAVAILABLE', `The MCP worker running tool "${toolName}" failed`);

@@ -1,8 +1,10 @@
-// The main-thread side of one pool worker: its control port, what the pool knows of its child (pid, ready), and
-// the request/response exchanges over that port (list tools, close). The pool reacts to the rest of the events.
-import type { MessagePort } from 'node:worker_threads';
+// The main-thread side of one pool worker (a thread, or inline on the main thread): its control port, what the pool knows of its child (pid, ready), the
+// tool calls it runs, and the request/response exchanges over that port (list tools, close). The pool reacts to
+// the rest of the events. Calls travel in batches: every call dispatched to the worker in one turn of the event
+// loop goes in one message, and the worker answers in batches too, so a busy pool pays one cross-thread message
+// (and one wake-up of the other thread) per batch rather than per call.
 import { GatewayError } from '../errors.js';
-import type { MainCommand, WorkerEvent } from './messages.js';
+import type { CallOutcome, CallTask, ControlPort, MainCommand, WorkerEvent } from './messages.js';
 import type { ToolInfo } from './types.js';
 
 const RECENT_STDERR_LINES = 20;
@@ -13,38 +15,108 @@ interface PendingTools {
   timer: NodeJS.Timeout;
 }
 
+interface RunningCall {
+  resolve: (outcome: CallOutcome) => void;
+  reject: (err: GatewayError) => void;
+}
+
+export interface WorkerHandleHooks {
+  onEvent(event: WorkerEvent): void;
+  /** Calls finished, so the worker has room for more. */
+  onCapacity(): void;
+  /** The thread exited; every call it was running has been rejected. */
+  onGone(): void;
+}
+
 export class WorkerHandle {
   childPid: number | null = null;
   ready = false;
   everReady = false;
   gone = false;
+  /** Calls sent to this worker (or about to be) and not yet answered. */
+  inFlight = 0;
   /** The child's last stderr lines, for start-up failure messages. */
   readonly recentStderr: string[] = [];
   readonly #pendingTools = new Map<number, PendingTools>();
   readonly #onClosed = new Set<() => void>();
+  readonly #calls = new Map<number, RunningCall>();
+  #outbox: CallTask[] = [];
+  #flushScheduled = false;
 
   constructor(
     readonly threadId: number,
-    private readonly port: MessagePort,
-    onEvent: (event: WorkerEvent) => void,
-    onGone: () => void,
+    private readonly port: ControlPort,
+    private readonly hooks: WorkerHandleHooks,
   ) {
     port.on('message', (event: WorkerEvent) => {
-      this.#settle(event);
-      onEvent(event);
+      if (event.type === 'results') this.#finish(event.results);
+      else {
+        this.#settle(event);
+        hooks.onEvent(event);
+      }
     });
     // The port closes when the worker thread exits, whether piscina destroyed it or it crashed.
     port.once('close', () => {
       this.gone = true;
       this.ready = false;
+      this.#outbox = [];
       this.#failPending(new GatewayError('TOOL_UNAVAILABLE', 'The MCP pool worker exited'));
       for (const done of [...this.#onClosed]) done();
-      onGone();
+      hooks.onGone();
     });
   }
 
   send(command: MainCommand): void {
     if (!this.gone) this.port.postMessage(command);
+  }
+
+  /**
+   * Runs one tool call on this worker. It leaves with the others dispatched in the same turn of the event loop
+   * (setImmediate: after every I/O callback of this turn has had its say). Rejects only when the thread exits.
+   */
+  run(task: CallTask): Promise<CallOutcome> {
+    if (this.gone) return Promise.reject(new GatewayError('TOOL_UNAVAILABLE', 'The MCP pool worker exited'));
+    this.inFlight += 1;
+    return new Promise<CallOutcome>((resolve, reject) => {
+      this.#calls.set(task.callId, { resolve, reject });
+      this.#outbox.push(task);
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(this.#flush);
+      }
+    });
+  }
+
+  /** The caller gave up on a call: a call still waiting to leave is dropped, one already sent is aborted there. */
+  cancel(callId: number, until: number): void {
+    const waiting = this.#outbox.findIndex((task) => task.callId === callId);
+    if (waiting >= 0) {
+      this.#outbox.splice(waiting, 1);
+      this.#finish([{ callId, outcome: { kind: 'error', error: { code: 'CANCELLED', message: 'The tool call was cancelled' }, retry: 'no' } }]);
+    } else if (this.#calls.has(callId)) {
+      this.send({ type: 'cancel', callId, until });
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    if (this.#outbox.length === 0) return;
+    const tasks = this.#outbox;
+    this.#outbox = [];
+    this.send({ type: 'calls', tasks });
+  };
+
+  #finish(results: Array<{ callId: number; outcome: CallOutcome }>): void {
+    let finished = 0;
+    for (const { callId, outcome } of results) {
+      const call = this.#calls.get(callId);
+      if (!call) continue;
+      this.#calls.delete(callId);
+      this.inFlight -= 1;
+      finished += 1;
+      call.resolve(outcome);
+    }
+    if (finished > 0) this.hooks.onCapacity();
   }
 
   noteStderr(line: string): void {
@@ -98,5 +170,9 @@ export class WorkerHandle {
       pending.reject(err);
     }
     this.#pendingTools.clear();
+    const calls = [...this.#calls.values()];
+    this.#calls.clear();
+    this.inFlight = 0;
+    for (const call of calls) call.reject(err);
   }
 }

@@ -1,142 +1,21 @@
-// The piscina worker of the warm pool. Each thread owns one MCP server child (ChildSupervisor) and runs every
-// tool call piscina posts to it over that child's one Client, many at a time. Control traffic (start, readiness,
-// cancel, close, the child's sampling requests) goes over a private MessagePort: piscina's own is for tasks only.
+// The piscina worker thread of the warm pool: it hosts one worker runtime (worker-runtime.ts: one MCP server child
+// and the calls run on it) behind a private MessagePort, which it hands to the main thread in its first message.
+// piscina only keeps the thread alive and replaces it if it dies; it never runs a piscina task here.
 import { MessageChannel, parentPort, threadId, workerData } from 'node:worker_threads';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { CALLER_META_KEY } from '@leadlovers/tools';
-import { ChildSupervisor } from './child.js';
-import type { CallOutcome, CallTask, MainCommand, WorkerConfig, WorkerEvent, WorkerHello } from './messages.js';
-import { outcomeFromError, outcomeFromResult } from './results.js';
-import { SamplingBridge } from './sampling-bridge.js';
-import type { ToolInfo } from './types.js';
+import type { MainCommand, WorkerConfig, WorkerHello } from './messages.js';
+import { createWorkerRuntime } from './worker-runtime.js';
 
 if (!parentPort) throw new Error('mcp/worker.ts runs only as a piscina worker thread');
 
-// pool.ts builds workerData from a typed WorkerConfig.
-const config = workerData as WorkerConfig;
 const control = new MessageChannel();
-const emit = (event: WorkerEvent): void => control.port1.postMessage(event);
-const sampling = config.samplingTimeoutMs === null ? null : new SamplingBridge(emit, config.samplingTimeoutMs);
-const supervisor = new ChildSupervisor(config, emit, sampling ? (params, signal) => sampling.request(params, signal) : undefined);
-const inFlight = new Map<number, AbortController>();
-/** Calls cancelled before they reached this worker (the cancel may overtake the task): callId → until (epoch ms). */
-const cancelledEarly = new Map<number, number>();
-
-control.port1.on('message', (command: MainCommand) => {
-  switch (command.type) {
-    case 'start':
-      supervisor.start();
-      break;
-    case 'cancel':
-      cancel(command.callId, command.until);
-      break;
-    case 'list-tools':
-      listTools().then(
-        ({ tools, readOnly }) => emit({ type: 'tools', requestId: command.requestId, tools, readOnly }),
-        (err: unknown) =>
-          emit({
-            type: 'tools-failed',
-            requestId: command.requestId,
-            error: { code: 'TOOL_UNAVAILABLE', message: `Could not list the MCP tools: ${errorText(err)}` },
-          }),
-      );
-      break;
-    case 'sampling-result':
-    case 'sampling-failed':
-      sampling?.settle(command);
-      break;
-    case 'close':
-      sampling?.failAll('The MCP pool is closing');
-      void supervisor.close().then(() => emit({ type: 'closed' }));
-      break;
-  }
-});
+// pool.ts builds workerData from a typed WorkerConfig.
+const runtime = createWorkerRuntime(workerData as WorkerConfig, (event) => control.port1.postMessage(event));
+control.port1.on('message', (command: MainCommand) => runtime.onCommand(command));
 
 const hello: WorkerHello = { type: 'mcp-worker-hello', threadId, port: control.port2 };
 parentPort.postMessage(hello, [control.port2]);
 
-function cancel(callId: number, until: number): void {
-  const controller = inFlight.get(callId);
-  if (controller) {
-    controller.abort();
-    return;
-  }
-  const now = Date.now();
-  for (const [id, expiry] of cancelledEarly) if (expiry <= now) cancelledEarly.delete(id);
-  cancelledEarly.set(callId, until);
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-async function listTools(): Promise<{ tools: ToolInfo[]; readOnly: string[] }> {
-  const client = supervisor.client ?? (await supervisor.waitReady(config.startTimeoutMs));
-  if (!client) throw new Error('the MCP server is not running');
-  const tools: ToolInfo[] = [];
-  const readOnly: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await client.listTools(cursor === undefined ? undefined : { cursor });
-    for (const tool of page.tools) {
-      const title = tool.title ?? tool.annotations?.title;
-      tools.push({
-        name: tool.name,
-        ...(title !== undefined && { title }),
-        ...(tool.description !== undefined && { description: tool.description }),
-        inputSchema: tool.inputSchema,
-        ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema }),
-      });
-      if (tool.annotations?.readOnlyHint === true) readOnly.push(tool.name);
-    }
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return { tools, readOnly };
-}
-
-/** piscina's task handler: one tools/call. Never throws: every failure is a CallOutcome. */
-export default async function runToolCall(task: CallTask): Promise<CallOutcome> {
-  const { callId, name, deadline } = task;
-  if (cancelledEarly.delete(callId) || Date.now() >= deadline) {
-    return { kind: 'error', error: { code: 'TIMEOUT', message: `Call of tool "${name}" expired before it started` }, retry: 'no' };
-  }
-  const client = supervisor.client ?? (await supervisor.waitReady(Math.min(task.waitForChildMs, deadline - Date.now())));
-  if (!client) {
-    const message = 'The MCP server is restarting; try again in a moment';
-    return { kind: 'error', error: { code: 'TOOL_UNAVAILABLE', message }, retry: 'safe' };
-  }
-  const controller = new AbortController();
-  inFlight.set(callId, controller);
-  const timeoutMs = Math.max(1, deadline - Date.now());
-  try {
-    const result = await client.request(
-      {
-        method: 'tools/call',
-        params: { name, arguments: task.arguments, _meta: { [CALLER_META_KEY]: task.caller } },
-      },
-      // client.request rather than client.callTool: the server already checks its output schema, and the client's
-      // re-check would cost time on every call and turn a server bug into a -32602 that looks like bad arguments.
-      CallToolResultSchema,
-      task.reportProgress
-        ? {
-            timeout: timeoutMs,
-            signal: controller.signal,
-            resetTimeoutOnProgress: true,
-            maxTotalTimeout: task.maxTotalMs,
-            onprogress: ({ progress, total, message }) =>
-              emit({ type: 'progress', callId, progress, ...(total !== undefined && { total }), ...(message !== undefined && { message }) }),
-          }
-        : { timeout: timeoutMs, signal: controller.signal },
-    );
-    return outcomeFromResult(result);
-  } catch (err) {
-    return outcomeFromError(err, {
-      toolName: name,
-      timeoutMs,
-      cancelled: controller.signal.aborted,
-      childGone: supervisor.client !== client,
-    });
-  } finally {
-    inFlight.delete(callId);
-  }
+/** piscina needs a task handler; the pool never runs piscina tasks (calls come in `calls` batches). */
+export default function piscinaTask(): never {
+  throw new Error('MCP pool workers take their calls on their control port');
 }

@@ -56,7 +56,8 @@ export function createPromptHandlers(deps: PromptDeps) {
     const { prompt, conversationId } = parsed.data;
     const caller = { account: user.account, userId: user.id, requestId };
     // progress and received are how the answer travels, not what is asked: outside the fingerprint.
-    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: fingerprint({ prompt, conversationId }), keyed: clientChose(payload, requestId), origin, progress: parsed.data.progress === true };
+    const keyed = clientChose(payload, requestId);
+    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: keyed ? fingerprint({ prompt, conversationId }) : '', keyed, origin, progress: parsed.data.progress === true };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       const outcome = await deps.planner.run({ prompt, caller, onProgress, signal, ...(conversationId ? { conversationId } : {}) }, deps.runner);
@@ -116,7 +117,8 @@ export function createPromptHandlers(deps: PromptDeps) {
     }
     const caller = { account: user.account, userId: user.id, requestId };
     const progress = parsed.data.progress === true;
-    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: fingerprint({ tool, arguments: parsed.data.arguments }), keyed: clientChose(payload, requestId), origin, progress };
+    const keyed = clientChose(payload, requestId);
+    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: keyed ? fingerprint({ tool, arguments: parsed.data.arguments }) : '', keyed, origin, progress };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       if (progress) onProgress({ stage: 'tool-started', tool });

@@ -7,11 +7,20 @@ import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { GatewayError, toGatewayError } from '../errors.js';
 import { PendingAbandoned, type IdempotencyStart } from '../store/idempotency.js';
+import { fixedFieldLogger } from '../logger.js';
 import { codeLabel, toolLabel } from '../metrics.js';
 import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
 
 export type ProgressSink = (progress: Omit<PromptProgress, 'requestId'>) => void;
 export type Work = (onProgress: ProgressSink, signal: AbortSignal) => Promise<DraftResponse>;
+
+/** The access line's logger per gateway logger: its fields are ids, account, tool, code and duration only. */
+const accessLoggers = new WeakMap<Logger, Logger>();
+function accessLog(logger: Logger): Logger {
+  let access = accessLoggers.get(logger);
+  if (!access) accessLoggers.set(logger, (access = fixedFieldLogger(logger)));
+  return access;
+}
 
 /** A request without progress: true still reports progress internally (it keeps slow MCP calls alive), to nobody. */
 export const DROP_PROGRESS = (): void => undefined;
@@ -143,7 +152,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     deps.deliver(user.id, response, spec.origin);
 
     recordRequest(deps, spec, response, started);
-    deps.logger.info(
+    accessLog(deps.logger).info(
       { ...bindings, tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
       spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',
     );

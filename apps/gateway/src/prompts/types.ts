@@ -46,7 +46,7 @@ export interface RequestSpec {
   kind: 'prompt' | 'tool';
   /** The prompt text, or the tool name, for history and logs. */
   input: string;
-  /** Identifies the payload, so a reused requestId with another payload is refused. */
+  /** Identifies the payload, so a reused requestId with another payload is refused; '' when not `keyed`. */
   fingerprint: string;
   /**
    * The client chose the requestId, so it can send it again: only then is the request registered for idempotency.

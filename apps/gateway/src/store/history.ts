@@ -1,4 +1,7 @@
-// Each user's recent prompts and their responses, newest first, bounded per user (get-history).
+// Each user's recent prompts and their responses, newest first, bounded per user (get-history). The in-memory store
+// keeps each entry as its JSON text, as Redis does: a node holds up to HISTORY_LIMIT entries per user, and one flat
+// string per entry costs a fraction of the heap of the live response objects and nothing for the GC to trace, while
+// get-history (rare next to appends) parses what it lists.
 import type { HistoryEntry } from '@leadlovers/protocol';
 import { TtlMap } from './ttl-map.js';
 
@@ -9,7 +12,7 @@ export interface HistoryStore {
 }
 
 export class MemoryHistoryStore implements HistoryStore {
-  private readonly byUser: TtlMap<string, HistoryEntry[]>;
+  private readonly byUser: TtlMap<string, string[]>;
 
   constructor(
     private readonly maxPerUser: number,
@@ -21,13 +24,13 @@ export class MemoryHistoryStore implements HistoryStore {
 
   async append(userId: string, entry: HistoryEntry): Promise<void> {
     const entries = this.byUser.get(userId) ?? [];
-    entries.unshift(entry);
+    entries.unshift(JSON.stringify(entry));
     if (entries.length > this.maxPerUser) entries.length = this.maxPerUser;
     this.byUser.set(userId, entries);
   }
 
   async list(userId: string, limit: number): Promise<HistoryEntry[]> {
-    return (this.byUser.get(userId) ?? []).slice(0, limit);
+    return (this.byUser.get(userId) ?? []).slice(0, limit).map((text) => JSON.parse(text) as HistoryEntry);
   }
 
   async close(): Promise<void> {

@@ -5,29 +5,33 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { readyFirstBalancer, type BalancedWorker } from '../../src/mcp/balancer.js';
+import { pickWorker, type BalancedWorker } from '../../src/mcp/balancer.js';
 import { nodeCommand, runnableFile, tsxLoader } from '../../src/mcp/ts-runtime.js';
 import { childPidsOf, expectGone } from './helpers.js';
 
-function worker(id: number, currentUsage: number): BalancedWorker {
-  return { id, currentUsage, isRunningAbortableTask: false, histogram: null, terminating: false, destroyed: false } as BalancedWorker;
+const ready = new Set([2, 3]);
+function worker(id: number, inFlight: number, gone = false): BalancedWorker & { id: number } {
+  return { id, inFlight, ready: ready.has(id) && !gone, gone };
 }
+const balance = (workers: Array<BalancedWorker & { id: number }>) => pickWorker(workers, 4);
 
-describe('readyFirstBalancer', () => {
-  const task = {} as Parameters<ReturnType<typeof readyFirstBalancer>>[0];
-  const ready = new Set([2, 3]);
-  const balance = readyFirstBalancer((id) => ready.has(id), 4);
-
+describe('pickWorker', () => {
   it('picks the least busy ready worker, even over an idle one whose child is down', () => {
-    expect(balance(task, [worker(1, 0), worker(2, 3), worker(3, 1)])?.id).toBe(3);
+    expect(balance([worker(1, 0), worker(2, 3), worker(3, 1)])?.id).toBe(3);
   });
 
   it('falls back to a worker whose child is down only when every ready worker is full', () => {
-    expect(balance(task, [worker(1, 2), worker(2, 4), worker(3, 4)])?.id).toBe(1);
+    expect(balance([worker(1, 2), worker(2, 4), worker(3, 4)])?.id).toBe(1);
   });
 
-  it('returns null (piscina queues) only when every worker is full', () => {
-    expect(balance(task, [worker(1, 4), worker(2, 4), worker(3, 4)])).toBeNull();
+  it('returns none (the call queues) only when every worker is full', () => {
+    expect(balance([worker(1, 4), worker(2, 4), worker(3, 4)])).toBeUndefined();
+    expect(balance([worker(1, 4), worker(2, 4), worker(3, 3)])?.id).toBe(3);
+  });
+
+  it('never picks a worker whose thread is gone', () => {
+    expect(balance([worker(2, 0, true), worker(1, 3)])?.id).toBe(1);
+    expect(balance([worker(2, 0, true)])).toBeUndefined();
   });
 });
 

@@ -1,16 +1,17 @@
 // Children that die: killed mid-call, crashing on their own, killed while idle. The call in flight fails with
 // TOOL_UNAVAILABLE (or is retried once when read-only), the worker respawns its child, and later calls succeed.
+// Each in both worker modes: a piscina thread per child, and inline on the main thread.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { McpPool, McpPoolOptions, PoolEvent } from '../../src/mcp/pool.js';
 import { caller, expectGone, isAlive, rejection, servedBy, startPool, waitFor } from './helpers.js';
 
-describe('MCP pool with children that die', () => {
+describe.each([{ mode: 'threads', inline: false }, { mode: 'inline', inline: true }])('MCP pool with children that die ($mode)', ({ inline }) => {
   let pool: McpPool | undefined;
   let events: PoolEvent[];
 
   async function onePool(overrides: Partial<McpPoolOptions> = {}): Promise<{ pool: McpPool; pid: number }> {
     events = [];
-    pool = await startPool({ size: 1, onEvent: (event) => events.push(event), ...overrides });
+    pool = await startPool({ size: 1, inline, onEvent: (event) => events.push(event), ...overrides });
     const [pid] = pool.childPids();
     if (pid === undefined) throw new Error('no child');
     return { pool, pid };
@@ -65,7 +66,7 @@ describe('MCP pool with children that die', () => {
   it('sends the retry of a read whose child died to a worker whose child is up, not behind the respawn', async () => {
     events = [];
     // The dead child comes back only after 4 s: a retry queued on its worker would finish after that.
-    pool = await startPool({ size: 2, respawn: { initialMs: 4_000, maxMs: 4_000 }, onEvent: (event) => events.push(event) });
+    pool = await startPool({ size: 2, inline, respawn: { initialMs: 4_000, maxMs: 4_000 }, onEvent: (event) => events.push(event) });
     const current = pool;
     const [first, second] = [0, 1].map(() => current.callTool({ name: 'sleep', arguments: { ms: 400 }, caller, readOnly: true }));
     await waitFor('both calls in flight, one per worker', () => (current.stats().inFlight === 2 ? true : undefined));

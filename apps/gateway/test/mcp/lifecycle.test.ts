@@ -1,5 +1,6 @@
 // The pool's edges: a full queue answers BUSY at once; a bad server command fails createMcpPool with a message that
 // names it and leaves nothing running; close() leaves no child (even one that ignores EOF and SIGTERM), twice over.
+// Each in both worker modes: a piscina thread per child, and inline on the main thread.
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpPoolStartError, type McpPool, type PoolEvent } from '../../src/mcp/pool.js';
 import { caller, childPidsOf, expectGone, fakeServer, rejection, startPool, waitFor } from './helpers.js';
@@ -19,7 +20,7 @@ function spawnedPids(events: PoolEvent[]): number[] {
   return events.flatMap((event) => (event.type === 'child-spawned' ? [event.pid] : []));
 }
 
-describe('MCP pool lifecycle', () => {
+describe.each([{ mode: 'threads', inline: false }, { mode: 'inline', inline: true }])('MCP pool lifecycle ($mode)', ({ inline }) => {
   let pool: McpPool | undefined;
 
   afterEach(async () => {
@@ -28,7 +29,7 @@ describe('MCP pool lifecycle', () => {
   });
 
   it('answers BUSY at once when the queue is full', async () => {
-    pool = await startPool({ size: 1, concurrentCallsPerWorker: 1, maxQueue: 1 });
+    pool = await startPool({ inline, size: 1, concurrentCallsPerWorker: 1, maxQueue: 1 });
     const running = pool.callTool({ name: 'sleep', arguments: { ms: 20_000 }, caller });
     const queued = pool.callTool({ name: 'sleep', arguments: { ms: 10 }, caller });
     let runningSettled = false;
@@ -45,8 +46,41 @@ describe('MCP pool lifecycle', () => {
     expect(pool.stats()).toMatchObject({ inFlight: 1, queued: 1 });
   });
 
+  it('drops a queued call whose caller gave up (timeout or cancel): it never runs and frees its queue slot', async () => {
+    pool = await startPool({ inline, size: 1, concurrentCallsPerWorker: 1, maxQueue: 2 });
+    const running = pool.callTool({ name: 'sleep', arguments: { ms: 300 }, caller });
+    // Either of these would hold the only slot for 20 s if it ran, and the last call would then time out.
+    const expired = rejection(pool.callTool({ name: 'sleep', arguments: { ms: 20_000 }, caller, timeoutMs: 50 }));
+    const controller = new AbortController();
+    const cancelled = rejection(pool.callTool({ name: 'sleep', arguments: { ms: 20_000 }, caller, signal: controller.signal }));
+    expect(pool.stats()).toMatchObject({ inFlight: 1, queued: 2 });
+    controller.abort();
+    expect((await expired).code).toBe('TIMEOUT');
+    expect((await cancelled).code).toBe('TIMEOUT');
+    expect(pool.stats()).toMatchObject({ inFlight: 1, queued: 0 });
+    const last = pool.callTool({ name: 'pid', arguments: {}, caller, timeoutMs: 10_000 });
+    expect(pool.stats()).toMatchObject({ queued: 1 });
+    expect((await running).ok).toBe(true);
+    expect((await last).ok).toBe(true);
+    expect(pool.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it('runs queued calls in the order they came, as slots free up', async () => {
+    pool = await startPool({ inline, size: 1, concurrentCallsPerWorker: 1, maxQueue: 10 });
+    const order: number[] = [];
+    const calls = Array.from({ length: 6 }, (_, i) =>
+      pool!.callTool({ name: 'sleep', arguments: { ms: 5 }, caller }).then((result) => {
+        order.push(i);
+        return result.ok;
+      }),
+    );
+    expect(pool.stats()).toMatchObject({ inFlight: 1, queued: 5 });
+    expect(await Promise.all(calls)).toEqual([true, true, true, true, true, true]);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('fails start-up clearly when the command does not exist', async () => {
-    const err = await startFailure(startPool({ command: '/nonexistent/mcp-server', args: [] }));
+    const err = await startFailure(startPool({ inline, command: '/nonexistent/mcp-server', args: [] }));
     expect(err.message).toContain('/nonexistent/mcp-server');
     expect(err.message).toMatch(/could not be started.*ENOENT/);
   });
@@ -55,7 +89,7 @@ describe('MCP pool lifecycle', () => {
     const events: PoolEvent[] = [];
     const before = childPidsOf();
     const badPath = '/nonexistent/apps/mcp-server/src/main.js';
-    const err = await startFailure(startPool({ command: process.execPath, args: [badPath], size: 2, onEvent: (e) => events.push(e) }));
+    const err = await startFailure(startPool({ inline, command: process.execPath, args: [badPath], size: 2, onEvent: (e) => events.push(e) }));
     expect(err.message).toContain(badPath);
     expect(err.message).toMatch(/exited with code 1 before finishing the MCP initialize handshake/);
     expect(err.message).toMatch(/Cannot find module/);
@@ -67,7 +101,7 @@ describe('MCP pool lifecycle', () => {
     const events: PoolEvent[] = [];
     // Long enough for the worker thread to boot and spawn the child on a loaded machine, so there is one to kill.
     const err = await startFailure(
-      startPool({ env: { FAKE_MCP_HANG: '1' }, startTimeoutMs: 5_000, onEvent: (event) => events.push(event) }),
+      startPool({ inline, env: { FAKE_MCP_HANG: '1' }, startTimeoutMs: 5_000, onEvent: (event) => events.push(event) }),
     );
     expect(err.message).toContain(fakeServer.args.at(-1));
     expect(err.message).toMatch(/within 5000 ms/);
@@ -77,7 +111,7 @@ describe('MCP pool lifecycle', () => {
   });
 
   it('closes every child, is idempotent, and refuses calls after', async () => {
-    pool = await startPool({ size: 2 });
+    pool = await startPool({ inline, size: 2 });
     const pids = pool.childPids();
     expect(pids).toHaveLength(2);
     const first = pool.close();
@@ -92,7 +126,7 @@ describe('MCP pool lifecycle', () => {
   });
 
   it('fails calls in flight with TOOL_UNAVAILABLE on close', async () => {
-    pool = await startPool();
+    pool = await startPool({ inline });
     const call = pool.callTool({ name: 'sleep', arguments: { ms: 20_000 }, caller, readOnly: true });
     const current = pool;
     const failure = rejection(call);
@@ -102,7 +136,7 @@ describe('MCP pool lifecycle', () => {
   });
 
   it('kills a child that ignores stdin EOF and SIGTERM', async () => {
-    pool = await startPool({ env: { FAKE_MCP_STUBBORN: '1' } });
+    pool = await startPool({ inline, env: { FAKE_MCP_STUBBORN: '1' } });
     const pids = pool.childPids();
     await pool.close();
     for (const pid of pids) expectGone(pid);

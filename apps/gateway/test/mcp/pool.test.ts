@@ -1,10 +1,11 @@
 // The warm pool in steady state, on one two-worker pool over the fake MCP server: warm start, multiplexing,
 // caller _meta, result and error mapping, per-call timeout and cancel, the tool list, the child's environment.
+// Each in both worker modes: a piscina thread per child, and inline on the main thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpPool, PoolEvent } from '../../src/mcp/pool.js';
 import { caller, childPidsOf, rejection, servedBy, startPool, waitFor } from './helpers.js';
 
-describe('warm MCP pool', () => {
+describe.each([{ mode: 'threads', inline: false }, { mode: 'inline', inline: true }])('warm MCP pool ($mode)', ({ inline }) => {
   let pool: McpPool;
   let startPids: number[];
   const events: PoolEvent[] = [];
@@ -12,7 +13,7 @@ describe('warm MCP pool', () => {
   beforeAll(async () => {
     // In this process's environment but not allow-listed: must not reach the children.
     process.env.MCP_POOL_TEST_SECRET = 'must-not-leak';
-    pool = await startPool({ size: 2, onEvent: (event) => events.push(event), env: { FAKE_MCP_MARKER: 'marker-42' } });
+    pool = await startPool({ size: 2, inline, onEvent: (event) => events.push(event), env: { FAKE_MCP_MARKER: 'marker-42' } });
     startPids = pool.childPids().sort((a, b) => a - b);
   });
   afterAll(async () => {

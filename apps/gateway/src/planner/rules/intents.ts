@@ -24,11 +24,22 @@ const OBJECT_ORDER: ObjectKind[] = ['lead', 'people', 'machine', 'sequence', 'le
 const QUALIFIER_LINKS = new Set(['de', 'of', 'do', 'da', 'dos', 'das', 'for']);
 const LEAD_FIELDS: ReadonlySet<ObjectKind> = new Set(['score', 'tag', 'field']);
 
+/** Each word's first kind in priority order, so classifying a token is one lookup. */
+function kindByWord<K extends string>(order: readonly K[], lists: Record<K, ReadonlySet<string>>): ReadonlyMap<string, K> {
+  const map = new Map<string, K>();
+  for (const kind of order) {
+    for (const word of lists[kind]) if (!map.has(word)) map.set(word, kind);
+  }
+  return map;
+}
+const ACTION_OF = kindByWord(ACTION_ORDER, VERBS);
+const OBJECT_OF = kindByWord(OBJECT_ORDER, NOUNS);
+
 function findAction(tokens: readonly Token[]): { kind: ActionKind; token: Token } | undefined {
   for (const token of tokens) {
     // "give me" / "me dê" asks to see something, not to add it.
     if (token.text === 'give' && tokens[token.index + 1]?.text === 'me') return { kind: 'list', token };
-    const kind = ACTION_ORDER.find((k) => VERBS[k].has(token.text));
+    const kind = ACTION_OF.get(token.text);
     if (kind) return { kind, token };
   }
   return undefined;
@@ -55,7 +66,7 @@ function findMentions(analysis: Analysis): Mention[] {
   const emailStarts = new Set(analysis.emails.map((e) => e.start));
   const mentions: Mention[] = [];
   for (const token of text.tokens) {
-    const kind = OBJECT_ORDER.find((k) => NOUNS[k].has(token.text));
+    const kind = OBJECT_OF.get(token.text);
     if (kind === undefined) continue;
     if (kind === 'content' && NOUNS.content.has(token.text) && isEmailWord(text, token, emailStarts)) continue;
     mentions.push({ kind, token });

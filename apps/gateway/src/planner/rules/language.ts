@@ -30,7 +30,8 @@ export function detectLanguage(tokens: readonly Token[]): Language {
   for (const token of tokens) {
     if (PT.has(token.text)) pt += 1;
     if (EN.has(token.text)) en += 1;
-    if (PT_DIACRITICS.test(token.raw)) pt += 2;
+    // A word with a diacritic never equals its folded form, so most words skip the pattern.
+    if (token.raw !== token.text && PT_DIACRITICS.test(token.raw)) pt += 2;
   }
   return en > pt ? 'en' : 'pt';
 }

@@ -96,6 +96,8 @@ export const ARTICLES = words(
 
 export const ALL_WORDS = words('todos', 'todas', 'tudo', 'all', 'every', 'cada');
 
+const ANY_VERB: ReadonlySet<string> = new Set(Object.values(VERBS).flatMap((set) => [...set]));
+
 export function isVerb(word: string): boolean {
-  return Object.values(VERBS).some((set) => set.has(word));
+  return ANY_VERB.has(word);
 }

@@ -3,6 +3,8 @@
 export const MAX_PROMPT_CHARS = 4000;
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+// ASCII is already NFC and folds with one toLowerCase call, which spares most prompts the per-character work.
+const NON_ASCII = /[\u0080-\uffff]/;
 
 export interface FoldedText {
   /** The prompt as the user wrote it (NFC, bounded length): values are sliced from here. */
@@ -11,7 +13,21 @@ export interface FoldedText {
   folded: string;
 }
 
+// Unicode normalisation is the costly part of folding, and prompts reuse a small set of accented letters.
+// Bounded so a prompt of rare characters cannot grow it past a few hundred kilobytes.
+const foldCache = new Map<string, string>();
+const FOLD_CACHE_MAX = 4096;
+
 function foldChar(ch: string): string {
+  let folded = foldCache.get(ch);
+  if (folded === undefined) {
+    folded = foldUncached(ch);
+    if (foldCache.size < FOLD_CACHE_MAX) foldCache.set(ch, folded);
+  }
+  return folded;
+}
+
+function foldUncached(ch: string): string {
   const folded = ch.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
   if (folded.length === 1) return folded;
   const lower = ch.toLowerCase();
@@ -21,21 +37,26 @@ function foldChar(ch: string): string {
 
 export function foldText(input: string): FoldedText {
   // Length is bounded before normalising, and again after (NFC never grows Latin text, but stay safe).
-  const original = input.slice(0, MAX_PROMPT_CHARS).normalize('NFC').slice(0, MAX_PROMPT_CHARS);
+  const bounded = input.slice(0, MAX_PROMPT_CHARS);
+  if (!NON_ASCII.test(bounded)) return { original: bounded, folded: bounded.toLowerCase() };
+  const original = bounded.normalize('NFC').slice(0, MAX_PROMPT_CHARS);
   let folded = '';
+  // ASCII runs are lowercased whole; only the other characters go one by one.
+  let run = 0;
   for (let i = 0; i < original.length; i += 1) {
-    const code = original.charCodeAt(i);
-    folded += code < 0x80 ? original.charAt(i).toLowerCase() : foldChar(original.charAt(i));
+    if (original.charCodeAt(i) < 0x80) continue;
+    folded += original.slice(run, i).toLowerCase() + foldChar(original.charAt(i));
+    run = i + 1;
   }
-  return { original, folded };
+  return { original, folded: folded + original.slice(run).toLowerCase() };
 }
 
 /** Blank out spans (already taken by an entity) so later patterns cannot reuse their characters. */
 export function maskSpans(text: string, spans: readonly { start: number; end: number }[]): string {
-  if (spans.length === 0) return text;
-  const chars = text.split('');
+  let masked = text;
   for (const span of spans) {
-    for (let i = span.start; i < span.end && i < chars.length; i += 1) chars[i] = ' ';
+    const end = Math.min(span.end, masked.length);
+    if (span.start < end) masked = masked.slice(0, span.start) + ' '.repeat(end - span.start) + masked.slice(end);
   }
-  return chars.join('');
+  return masked;
 }

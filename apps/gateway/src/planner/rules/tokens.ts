@@ -20,7 +20,9 @@ const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
 
 export function tokenize(original: string, maskedFolded: string): Tokenized {
   const tokens: Token[] = [];
-  for (const match of maskedFolded.matchAll(WORD)) {
+  // An exec loop on the shared pattern: matchAll would clone it and build an iterator on every prompt.
+  WORD.lastIndex = 0;
+  for (let match = WORD.exec(maskedFolded); match !== null; match = WORD.exec(maskedFolded)) {
     const start = match.index;
     const end = start + match[0].length;
     tokens.push({ text: match[0], raw: original.slice(start, end), start, end, index: tokens.length });
@@ -28,8 +30,18 @@ export function tokenize(original: string, maskedFolded: string): Tokenized {
   return { original, tokens };
 }
 
+/** ASCII digits only, as /^\d+$/ reads them; a character loop, since nearly every pass asks this of each word. */
+export function isDigitText(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}
+
 export function isDigits(token: Token | undefined): token is Token {
-  return token !== undefined && /^\d+$/.test(token.text);
+  return token !== undefined && isDigitText(token.text);
 }
 
 export function isCapitalized(token: Token): boolean {

@@ -2,7 +2,7 @@
 // "20 por página". A number is taken only right after its keyword (a few filler words allowed), and marked
 // used so the score or another code cannot take it again.
 import { NOUNS } from '../lexicon.js';
-import { isDigits, toCode } from '../tokens.js';
+import { isDigitText, isDigits, toCode } from '../tokens.js';
 import type { Token } from '../tokens.js';
 
 export interface CodeEntities {
@@ -26,7 +26,7 @@ function numberAfter(tokens: readonly Token[], at: number, used: Set<number>): T
   for (let i = at + 1; i < tokens.length && i <= at + 4; i += 1) {
     const token = tokens[i];
     if (token === undefined) return undefined;
-    if (/^\d+$/.test(token.text)) return used.has(i) ? undefined : token;
+    if (isDigitText(token.text)) return used.has(i) ? undefined : token;
     if (!FILLERS.has(token.text)) return undefined;
   }
   return undefined;
@@ -67,6 +67,8 @@ function takePaging(tokens: readonly Token[], used: Set<number>): Pick<CodeEntit
 
 export function extractCodes(tokens: readonly Token[], used: Set<number>): CodeEntities {
   const codes: CodeEntities = {};
+  // Every code and page size is a number: a prompt without one has nothing to read here.
+  if (!tokens.some(isDigits)) return codes;
   const machineCode = takeCode(tokens, NOUNS.machine, used);
   const sequenceCode = takeCode(tokens, NOUNS.sequence, used);
   const levelCode = takeCode(tokens, NOUNS.level, used);

@@ -42,6 +42,7 @@ export function findEmails(text: string): Found<string>[] {
 
 // (+55) (DDD) 9XXXX-XXXX, every piece of fixed width, so the pattern cannot backtrack far.
 const PHONE = /(?<![\d+])(?:\+\s?55[\s-]?|55(?=\d{10,11}(?!\d)))?(?:\(\d{2}\)\s?|\d{2}[\s-]?)?9?\d{4}[\s.-]?\d{4}(?!\d)/g;
+const PHONE_HINT = /\d{4}[\s.-]?\d{4}/;
 const PHONE_KEYWORD = /(?:telefone|tel|fone|celular|cel|whatsapp|zap|phone|mobile|cell)\W{0,3}$/;
 // A long machine code ("máquina 1234567890") has a phone's digit count; the keyword before it decides.
 const CODE_KEYWORD = /(?:maquina|machine|sequencia|sequence|nivel|level|codigo|code|pagina|page)\W{0,3}#?$/;
@@ -52,6 +53,8 @@ const CODE_KEYWORD = /(?:maquina|machine|sequencia|sequence|nivel|level|codigo|c
  */
 export function findPhones(original: string, folded: string): Found<string>[] {
   const found: Found<string>[] = [];
+  // Every phone ends in two groups of four digits; most prompts have none and skip the full pattern.
+  if (!PHONE_HINT.test(original)) return found;
   for (const match of original.matchAll(PHONE)) {
     const start = match.index;
     const end = start + match[0].length;

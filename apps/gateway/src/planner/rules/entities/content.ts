@@ -21,9 +21,13 @@ const set = (...list: string[]): ReadonlySet<string> => new Set(list);
 const PERCENT = /(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s?(?:%|por\s?cento\b|percent\b|pct\b)/g;
 const MONEY = /(?:r\$|us\$|\$|€)\s?(\d{1,6}(?:[.,]\d{1,2})?)(?=\s*(?:de\s+desconto|off\b|desconto))/g;
 
+// What every discount holds (a percent sign or word, a currency sign): without one, neither pattern runs.
+const DISCOUNT_HINT = /[%$€]|cento|percent|pct/;
+
 /** Discounts in the folded text: "50%", "50 por cento" → "50%"; "R$ 100 de desconto" → "R$ 100". */
 export function findDiscounts(folded: string, original: string): Found<string>[] {
   const found: Found<string>[] = [];
+  if (!DISCOUNT_HINT.test(folded)) return found;
   for (const m of folded.matchAll(PERCENT)) {
     found.push({ start: m.index, end: m.index + m[0].length, value: `${(m[1] ?? '').replace(',', '.')}%` });
   }

@@ -25,9 +25,13 @@ function shift(now: Date, days: number): string {
 const ISO = /(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/g;
 const DMY = /(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/])/g;
 
+// Both shapes hold a digit, a separator and a digit: without that, neither pattern needs to run.
+const DATE_HINT = /\d[/.-]\d/;
+
 /** Explicit dates in the folded text. DD/MM/YYYY is Brazilian order; 12/31/2024 (no 31st month) is read as US. */
 export function findExplicitDates(folded: string): Found<string>[] {
   const found: Found<string>[] = [];
+  if (!DATE_HINT.test(folded)) return found;
   for (const m of folded.matchAll(ISO)) {
     const value = isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
     if (value) found.push({ start: m.index, end: m.index + m[0].length, value });
@@ -92,30 +96,40 @@ const LAST = new Set(['ultimos', 'ultimas', 'ultimo', 'ultima', 'last', 'past', 
 const THIS = new Set(['este', 'esta', 'esse', 'essa', 'deste', 'desta', 'desse', 'dessa', 'neste', 'nesta', 'nesse', 'nessa', 'this', 'current']);
 const PASSED = new Set(['passado', 'passada']);
 
+function sinceDaysAgo(now: Date, days: number): DateEntities {
+  return { startDate: shift(now, -days), endDate: shift(now, 0) };
+}
+
 /** "hoje", "ontem", "últimos N dias", "última semana", "semana passada", "este mês", and the English forms. */
 function relativeRange(tokens: readonly Token[], now: Date): DateEntities | undefined {
-  const today = shift(now, 0);
+  // An invalid `now` has always failed here, relative date or not; formatting "today" only when one is found
+  // must not change that.
+  if (Number.isNaN(now.getTime())) throw new RangeError('Invalid time value');
   for (let i = 0; i < tokens.length; i += 1) {
     const word = tokens[i]?.text ?? '';
     const next = tokens[i + 1]?.text ?? '';
     const after = tokens[i + 2]?.text ?? '';
-    if (word === 'hoje' || word === 'today') return { startDate: today, endDate: today };
+    if (word === 'hoje' || word === 'today') return sinceDaysAgo(now, 0);
     if (word === 'ontem' || word === 'yesterday') return { startDate: shift(now, -1), endDate: shift(now, -1) };
-    const unit = UNIT_DAYS[next];
-    const countedUnit = UNIT_DAYS[after];
-    if (LAST.has(word) && /^\d{1,4}$/.test(next) && countedUnit !== undefined) {
-      const days = Math.min(Number(next) * countedUnit, 36_500);
-      if (days > 0) return { startDate: shift(now, -(days - 1)), endDate: today };
-    }
-    if ((LAST.has(word) && unit !== undefined) || (PASSED.has(next) && UNIT_DAYS[word] !== undefined)) {
-      const days = unit ?? UNIT_DAYS[word] ?? 1;
-      return { startDate: shift(now, -(days - 1)), endDate: today };
-    }
-    if (THIS.has(word) && unit !== undefined && unit > 1) {
-      const y = now.getUTCFullYear();
-      const m = now.getUTCMonth() + 1;
-      if (unit === 7) return { startDate: shift(now, -((now.getUTCDay() + 6) % 7)), endDate: today };
-      return { startDate: isoDate(y, unit === 30 ? m : 1, 1) ?? today, endDate: today };
+    // Units are looked up only next to a word that can open a range ("últimos", "passada", "este").
+    if (LAST.has(word)) {
+      const countedUnit = UNIT_DAYS[after];
+      if (/^\d{1,4}$/.test(next) && countedUnit !== undefined) {
+        const days = Math.min(Number(next) * countedUnit, 36_500);
+        if (days > 0) return sinceDaysAgo(now, days - 1);
+      }
+      const unit = UNIT_DAYS[next];
+      if (unit !== undefined) return sinceDaysAgo(now, unit - 1);
+    } else if (PASSED.has(next)) {
+      const unit = UNIT_DAYS[word];
+      if (unit !== undefined) return sinceDaysAgo(now, unit - 1);
+    } else if (THIS.has(word)) {
+      const unit = UNIT_DAYS[next];
+      if (unit !== undefined && unit > 1) {
+        if (unit === 7) return sinceDaysAgo(now, (now.getUTCDay() + 6) % 7);
+        const today = shift(now, 0);
+        return { startDate: isoDate(now.getUTCFullYear(), unit === 30 ? now.getUTCMonth() + 1 : 1, 1) ?? today, endDate: today };
+      }
     }
   }
   return undefined;

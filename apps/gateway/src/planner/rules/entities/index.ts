@@ -37,10 +37,11 @@ export function analyse(prompt: string, now: Date): Analysis {
   const emails = findEmails(original);
   const afterEmails = maskSpans(folded, emails);
   const explicitDates = findExplicitDates(afterEmails);
-  const discounts = findDiscounts(maskSpans(afterEmails, explicitDates), original);
-  const taken = [...emails, ...explicitDates, ...discounts];
-  const phones = findPhones(maskSpans(original, taken), maskSpans(folded, taken));
-  const text = tokenize(original, maskSpans(folded, [...taken, ...phones]));
+  const afterDates = maskSpans(afterEmails, explicitDates);
+  const discounts = findDiscounts(afterDates, original);
+  const afterTaken = maskSpans(afterDates, discounts);
+  const phones = findPhones(maskSpans(original, [...emails, ...explicitDates, ...discounts]), afterTaken);
+  const text = tokenize(original, maskSpans(afterTaken, phones));
 
   const used = new Set<number>();
   const codes = extractCodes(text.tokens, used);

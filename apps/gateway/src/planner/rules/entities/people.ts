@@ -33,7 +33,8 @@ const NAME_TRIGGERS: Record<string, NameVia> = {
 };
 const NAME_SKIP = set('de', 'o', 'a', 'is', 'e', 'como', 'as', 'the');
 const CITY_TRIGGERS = set('cidade', 'city');
-const CITY_PAIRS: [string, string][] = [['mora', 'em'], ['lives', 'in'], ['based', 'in'], ['reside', 'em']];
+/** "mora em", "lives in": the first word of each pair, to the word that must follow it. */
+const CITY_PAIRS: ReadonlyMap<string, string> = new Map([['mora', 'em'], ['lives', 'in'], ['based', 'in'], ['reside', 'em']]);
 const STATE_TRIGGERS = set('estado', 'state', 'uf');
 const COMPANY_TRIGGERS = set('empresa', 'company', 'companhia', 'organizacao', 'organization');
 const TAG_TRIGGERS = set('tag', 'tags', 'etiqueta', 'etiquetas', 'tagged', 'marcador', 'marcadores', 'label', 'labels');
@@ -69,7 +70,7 @@ function cityAfterPair(text: Tokenized): string | undefined {
   const { tokens } = text;
   for (const token of tokens) {
     const next = tokens[token.index + 1];
-    if (!next || !CITY_PAIRS.some(([a, b]) => a === token.text && b === next.text)) continue;
+    if (!next || CITY_PAIRS.get(token.text) !== next.text) continue;
     const phrase = phraseAfter(text, next.index, { capitalized: true, maxWords: 4 });
     if (phrase) return phrase.value;
   }

@@ -45,6 +45,8 @@ export function mentionsScore(tokens: readonly Token[]): boolean {
 
 export function extractScore(text: Tokenized, used: Set<number>): ScoreEntity | undefined {
   const { tokens } = text;
+  // Every score is a number: a prompt without one skips the verb and keyword passes.
+  if (!tokens.some(isDigits)) return undefined;
   const dir = direction(tokens);
   for (const token of tokens) {
     // "10 pontos": the number comes first; a verb elsewhere says whether it is added or taken away.
