@@ -18,11 +18,11 @@ export interface Forked {
  * Forks a bench .ts file with the tsx loader and an IPC channel. Its stdout (a production gateway's JSON log)
  * goes to `stdoutFd` (default /dev/null): piping it here would put its cost on this process.
  */
-export function forkTs(file: URL, name: string, env: Record<string, string>, stdoutFd?: number): Forked {
+export function forkTs(file: URL, name: string, env: Record<string, string>, stdoutFd?: number, nodeFlags: readonly string[] = []): Forked {
   const child = fork(fileURLToPath(file), [], {
     // The MCP SDK's stdio transport adds a 'drain' listener per write while a child's stdin is full: with hundreds
     // of calls in flight Node warns about a listener leak that is none, once per process, thread and child.
-    execArgv: ['--import', tsxLoader(), '--disable-warning=MaxListenersExceededWarning'],
+    execArgv: [...nodeFlags, '--import', tsxLoader(), '--disable-warning=MaxListenersExceededWarning'],
     env: { ...process.env, ...env },
     stdio: ['ignore', stdoutFd ?? 'ignore', 'inherit', 'ipc'],
   });

@@ -3,6 +3,7 @@
 // would throttle a load generator on loopback raised, see gatewayEnv).
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags.js';
 import { forkTs, freePort, sampleTree, stop, withTimeout, type Forked, type TreeSample } from './procs.js';
 
 export interface SettledSample extends TreeSample {
@@ -32,7 +33,8 @@ async function start(name: string, file: URL, env: Record<string, string>): Prom
     mkdirSync(logDir, { recursive: true });
     fd = openSync(join(logDir, `${name.replace(/\W+/g, '-')}-${port}.log`), 'a');
   }
-  const proc = forkTs(file, name, { ...env, PORT: String(port) }, fd);
+  // Both servers run with the gateway's production V8 flags: a runtime setting, not a feature, so the floor gets it too.
+  const proc = forkTs(file, name, { ...env, PORT: String(port) }, fd, GATEWAY_NODE_FLAGS);
   if (fd !== undefined) closeSync(fd);
   try {
     await withTimeout(proc.remote.ready, 60_000, `${name} did not start within 60 s`);

@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import type { LoadEvent, Target } from '../load/clients.js';
 import type { LoopResult } from '../lib/closed-loop.js';
-import { sampleTree, type TreeSample } from '../lib/procs.js';
-import type { ServerHandle } from '../lib/servers.js';
+import { sampleTree } from '../lib/procs.js';
+import type { ServerHandle, SettledSample } from '../lib/servers.js';
 import type { Summary } from '../lib/stats.js';
 import { judge, ratio, type Row } from '../lib/suite.js';
 import { connectSpec, mb, median, round1, sleep, type ConnectStats, type Context, type SectionResult } from './context.js';
@@ -39,6 +39,8 @@ interface LevelRecord {
   /** Server RSS (process, after a full GC) with the level's clients connected, after its phases. */
   rss: Record<Target, number>;
   treeRss: Record<Target, number>;
+  /** JS heap in use after that full GC: what the server still holds, as opposed to pages it has not given back. */
+  heapUsed: Record<Target, number>;
 }
 
 async function phase(ctx: Context, server: ServerHandle, target: Target, event: LoadEvent, level: number, round: number): Promise<PhaseRecord> {
@@ -132,13 +134,14 @@ export async function runLoad(ctx: Context): Promise<SectionResult> {
     for (let round = 0; round < s.rounds; round++) {
       for (const [target, event] of round % 2 === 0 ? plan : [...plan].reverse()) phases.push(await phase(ctx, servers[target], target, event, level, round));
     }
-    const mem: Record<Target, TreeSample> = { floor: await floor.settledSample(), gateway: await gateway.settledSample() };
+    const mem: Record<Target, SettledSample> = { floor: await floor.settledSample(), gateway: await gateway.settledSample() };
     levels.push({
       level,
       accounts,
       connect: connects,
       rss: { floor: mem.floor.rssBytes, gateway: mem.gateway.rssBytes },
       treeRss: { floor: mem.floor.treeRssBytes, gateway: mem.gateway.treeRssBytes },
+      heapUsed: { floor: mem.floor.heapUsed, gateway: mem.gateway.heapUsed },
     });
     await ctx.gens.disconnect('floor');
     await ctx.gens.disconnect('gateway');
@@ -156,7 +159,7 @@ export async function runLoad(ctx: Context): Promise<SectionResult> {
   return { rows, data: { baseline: { floor: baseline.floor.rssBytes, gateway: baseline.gateway.rssBytes }, levels, phases, mcpDirect: direct } };
 }
 
-function buildRows(ctx: Context, phases: PhaseRecord[], levels: LevelRecord[], baseline: Record<Target, TreeSample>, direct: LoopResult): Row[] {
+function buildRows(ctx: Context, phases: PhaseRecord[], levels: LevelRecord[], baseline: Record<Target, SettledSample>, direct: LoopResult): Row[] {
   const s = ctx.settings;
   const pick = (level: number, event: LoadEvent) => phases.filter((p) => p.level === level && p.event === event);
   // Four significant digits: enough for a ratio, short enough for the table.
@@ -228,6 +231,11 @@ function buildRows(ctx: Context, phases: PhaseRecord[], levels: LevelRecord[], b
   rows.push({ section: scale, figure: `send-prompt prompts/s @${label}`, gateway: series((l) => rate(l, 'send-prompt')), floor: series((l) => rate(l, 'prompt')), ratio: undefined, target: '—', verdict: 'info' });
   rows.push({ section: scale, figure: `CPU ms per prompt @${label}`, gateway: series(cpu), floor: series((l) => med(pick(l, 'prompt'), (p) => p.cpuMsPerRequest)), ratio: undefined, target: '—', verdict: 'info' });
   rows.push({ section: scale, figure: `RSS above idle, MB @${label}`, gateway: series((l) => mb(memOf(l, 'gateway'))), floor: series((l) => mb(memOf(l, 'floor'))), ratio: undefined, target: '—', verdict: 'info' });
+  const heapOf = (level: number, target: Target) => {
+    const l = levels.find((x) => x.level === level);
+    return l ? Math.max(0, l.heapUsed[target] - baseline[target].heapUsed) : Number.NaN;
+  };
+  rows.push({ section: scale, figure: `JS heap above idle, MB @${label}`, gateway: series((l) => mb(heapOf(l, 'gateway'))), floor: series((l) => mb(heapOf(l, 'floor'))), ratio: undefined, target: '—', verdict: 'info' });
   for (let i = 1; i < s.levels.length; i++) {
     const [a, b] = [s.levels[i - 1] ?? 1, s.levels[i] ?? 1];
     const cpuStep = ratio(cpu(b), cpu(a));

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags.js';
 import { renderNginxConfFile } from './nginx-config.js';
 import { findExecutable, freePorts, registerTempDir, startProcess, waitFor, type ManagedProcess } from './processes.js';
 import { pingRedis, probe } from './probes.js';
@@ -166,7 +167,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       const id = `node-${index + 1}`;
       let port = nodePorts[index] as number;
       for (let attempt = 1; ; attempt++) {
-        const node = startProcess(id, process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts'], { cwd: REPO_ROOT, env: nodeEnv(id, port), onLine: options.onLine });
+        const node = startProcess(id, process.execPath, [...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'apps/gateway/src/main.ts'], { cwd: REPO_ROOT, env: nodeEnv(id, port), onLine: options.onLine });
         processes.push(node);
         tails.set(id, node);
         try {

@@ -16,14 +16,17 @@ function isTypeScript(path: string): boolean {
   return /\.[mc]?ts$/.test(path);
 }
 
+/** V8 heap sizing flags are per process: a Worker refuses them in its execArgv (ERR_WORKER_INVALID_EXEC_ARGV). */
+const PROCESS_ONLY_FLAG = /^--(max|min)-(semi|old)-space-size(=|$)|^--semi-space-growth-factor(=|$)/;
+
 /**
  * Filename and execArgv for a worker thread (piscina or node:worker_threads) running `file`. The worker keeps
- * this thread's flags (as Node's default does) and gains the tsx loader when the file is TypeScript, unless this
- * thread already has it (running under `tsx`).
+ * this thread's flags (as Node's default does) but the process-wide ones, and gains the tsx loader when the file
+ * is TypeScript, unless this thread already has it (running under `tsx`).
  */
-export function runnableFile(file: URL | string): { filename: string; execArgv: string[] } {
+export function runnableFile(file: URL | string, parentArgv: readonly string[] = process.execArgv): { filename: string; execArgv: string[] } {
   const filename = file instanceof URL || file.startsWith('file:') ? fileURLToPath(file) : file;
-  const execArgv = [...process.execArgv];
+  const execArgv = parentArgv.filter((arg) => !PROCESS_ONLY_FLAG.test(arg));
   if (isTypeScript(filename) && !execArgv.includes(tsxLoader())) execArgv.push('--import', tsxLoader());
   return { filename, execArgv };
 }

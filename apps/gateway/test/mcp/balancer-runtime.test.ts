@@ -44,6 +44,11 @@ describe('ts-runtime', () => {
     expect(runnableFile('/srv/worker.js').execArgv).toEqual(process.execArgv);
   });
 
+  it("drops the process-wide V8 heap flags a worker refuses, and keeps the others", () => {
+    const parent = ['--max-semi-space-size=64', '--enable-source-maps', '--max-old-space-size=2048', '--min-semi-space-size=8'];
+    expect(runnableFile('/srv/worker.js', parent).execArgv).toEqual(['--enable-source-maps']);
+  });
+
   it('starts a server file with this node binary directly', () => {
     expect(nodeCommand('/srv/server.ts')).toEqual({ command: process.execPath, args: ['--import', tsxLoader(), '/srv/server.ts'] });
     expect(nodeCommand('/srv/server.js')).toEqual({ command: process.execPath, args: ['/srv/server.js'] });

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { isRunning } from '../../src/mcp/processes.js';
 import { tsxLoader } from '../../src/mcp/ts-runtime.js';
+import { GATEWAY_NODE_FLAGS } from '../../src/node-flags.js';
 import { eventually, TEST_SECRET, type Client } from '../helpers/gateway.js';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 
@@ -36,7 +37,9 @@ describe('SIGTERM on a gateway process', () => {
   async function startProcess(extraEnv: Record<string, string> = {}): Promise<{ gateway: ChildProcess; url: string; exit: Promise<number | null> }> {
     const dir = mkdtempSync(join(tmpdir(), 'sigterm-test-'));
     const port = (await freePorts(1))[0]!;
-    const gateway = spawn(process.execPath, ['--import', tsxLoader(), MAIN], {
+    // Started as deployed (package.json `start`, deploy/Dockerfile: the production V8 flags), with the pool in its
+    // thread mode, which must not pass those process-wide flags on to its worker threads.
+    const gateway = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, '--import', tsxLoader(), MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
         ENV_FILE: join(dir, 'no.env'),
@@ -45,6 +48,7 @@ describe('SIGTERM on a gateway process', () => {
         API_SECRET: TEST_SECRET,
         LEADLOVERS_DB_PATH: join(dir, 'embedded.sqlite'),
         MCP_POOL_SIZE: '1',
+        MCP_POOL_INLINE: 'false',
         LOG_LEVEL: 'warn',
         ...extraEnv,
       },
