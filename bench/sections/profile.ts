@@ -45,8 +45,9 @@ async function profileOne(ctx: Context, target: 'gateway' | 'floor', server: Ser
     const byName = new Map<string, number>();
     for (const t of threadsAfter) {
       const before = threadsBefore.find((b) => b.tid === t.tid)?.cpuMs ?? 0;
-      // Node names its worker threads like the main one ("node"); V8 and libuv helpers have their own names.
-      const name = t.tid === server.pid ? 'main thread' : t.name === 'node' ? 'worker thread(s) (MCP pool)' : t.name;
+      // Node names its worker threads like the main one ("node"), and so are libuv's pool threads (the async log
+      // writes); V8's helpers have their own names.
+      const name = t.tid === server.pid ? 'main thread' : t.name === 'node' ? "threads named 'node' (MCP pool workers in thread mode, libuv pool)" : t.name;
       byName.set(name, (byName.get(name) ?? 0) + t.cpuMs - before);
     }
     byName.set('MCP child process(es)', treeAfter.treeCpuMs - treeAfter.cpuMs - (treeBefore.treeCpuMs - treeBefore.cpuMs));

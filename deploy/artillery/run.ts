@@ -15,6 +15,8 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags.js';
+import { watchMemory } from './memory-watch.js';
 
 const ARTILLERY_VERSION = '2.0.21';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -131,7 +133,8 @@ async function startLocalGateway(): Promise<LocalGateway> {
     DRAIN_TIMEOUT_MS: '2000',
   });
   const out = createWriteStream(logPath);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Started as deployed: the production V8 flags (apps/gateway/src/node-flags.ts).
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'apps/gateway/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out, { end: false });
   child.stderr?.pipe(out, { end: false });
 
@@ -267,9 +270,12 @@ async function main(): Promise<number> {
       ARTILLERY_DISABLE_TELEMETRY: 'true',
       ...(gateway ? { API_SECRET: gateway.secret, JWT_ISSUER: '', JWT_AUDIENCE: '' } : {}),
     };
+    // METRICS_TOKEN, when the target's /metrics needs it; a target whose /metrics is elsewhere just gets no summary.
+    const memory = watchMemory(target, 5_000, process.env.METRICS_TOKEN ? { authorization: `Bearer ${process.env.METRICS_TOKEN}` } : {});
     const code = await runArtillery(entry, args, env);
+    const memoryLine = memory.stop();
     if (existsSync(reportPath)) {
-      process.stdout.write(`\n${digest(reportPath)}\nreport: ${isAbsolute(reportPath) ? relative(process.cwd(), reportPath) || reportPath : reportPath}\n`);
+      process.stdout.write(`\n${digest(reportPath)}\n${memoryLine}\nreport: ${isAbsolute(reportPath) ? relative(process.cwd(), reportPath) || reportPath : reportPath}\n`);
     }
     if (code !== 0) {
       log(`artillery exited with ${code}${gateway ? '; the local gateway\'s last log lines:' : ''}`);

@@ -87,6 +87,7 @@ export const EnvSchema = z
     PROMPT_MAX_IN_FLIGHT: int(4, 1, 1_000),
     MAX_MESSAGE_BYTES: int(32_768, 1_024, 10_485_760),
     HISTORY_LIMIT: int(100, 1, 10_000),
+    HISTORY_MEMORY_MB: int(256, 1, 1_048_576),
     MAILBOX_TTL_S: int(86_400, 60, 30 * 86_400),
     MAILBOX_MAX_PER_USER: int(100, 1, 10_000),
     IDEMPOTENCY_TTL_S: int(86_400, 60, 30 * 86_400),
@@ -219,6 +220,8 @@ export interface Config {
     readonly promptMaxInFlight: number;
     readonly maxMessageBytes: number;
     readonly historyLimit: number;
+    /** Bound on the in-memory history of a node without Redis, all users together. */
+    readonly historyMemoryBytes: number;
     readonly mailboxTtlS: number;
     readonly mailboxMaxPerUser: number;
     readonly idempotencyTtlS: number;
@@ -328,6 +331,7 @@ function toConfig(env: Env): Config {
       promptMaxInFlight: env.PROMPT_MAX_IN_FLIGHT,
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
       historyLimit: env.HISTORY_LIMIT,
+      historyMemoryBytes: env.HISTORY_MEMORY_MB * 1_048_576,
       mailboxTtlS: env.MAILBOX_TTL_S,
       mailboxMaxPerUser: env.MAILBOX_MAX_PER_USER,
       idempotencyTtlS: env.IDEMPOTENCY_TTL_S,

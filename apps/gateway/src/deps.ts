@@ -142,7 +142,7 @@ function memoryState(config: Config): SharedState {
     sessions: new MemorySessionRegistry(),
     mailbox: new MemoryMailbox({ ttlMs: limits.mailboxTtlS * 1000, maxPerUser: limits.mailboxMaxPerUser }),
     idempotency: new MemoryIdempotencyStore(limits.idempotencyTtlS * 1000),
-    history: new MemoryHistoryStore(limits.historyLimit),
+    history: new MemoryHistoryStore(limits.historyLimit, { maxBytes: limits.historyMemoryBytes }),
     limiter: createPromptLimiter({ perMinute: limits.promptRatePerMinute, maxInFlight: limits.promptMaxInFlight }),
   };
 }

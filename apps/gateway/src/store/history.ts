@@ -1,10 +1,11 @@
 // Each user's recent prompts and their responses, newest first, bounded per user (get-history). The in-memory store
-// keeps each entry as its JSON text in UTF-8 bytes, as Redis does: a node holds up to HISTORY_LIMIT entries per
-// user, and one byte array per entry costs a fraction of the live response objects (and half of a JS string, which
-// takes two bytes a character as soon as the text has an em dash), sits outside the JS heap and gives the GC
-// nothing to trace or move, while get-history (rare next to appends) decodes what it lists.
+// keeps each entry as its JSON text in UTF-8 bytes, as Redis does: one byte array per entry costs a fraction of the
+// live response objects (and half of a JS string, which takes two bytes a character as soon as the text has an em
+// dash), sits outside the JS heap and gives the GC nothing to trace or move, while get-history (rare next to
+// appends) decodes what it lists. A single node also bounds the whole store in bytes: HISTORY_LIMIT entries for
+// every user who ever asked something would grow without end (a 30-minute soak of 3 690 users already kept 75 MB),
+// so past the budget the users written longest ago lose their history first.
 import type { HistoryEntry } from '@leadlovers/protocol';
-import { TtlMap } from './ttl-map.js';
 
 export interface HistoryStore {
   append(userId: string, entry: HistoryEntry): Promise<void>;
@@ -12,32 +13,93 @@ export interface HistoryStore {
   close(): Promise<void>;
 }
 
+export interface MemoryHistoryOptions {
+  /** How long a user's history lives after its last entry (default 7 days, as in Redis). */
+  ttlMs?: number;
+  /** Bound on the bytes of every user's entries together (default 256 MiB). */
+  maxBytes?: number;
+  now?: () => number;
+}
+
+interface UserHistory {
+  entries: Uint8Array[];
+  bytes: number;
+  expiresAt: number;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export class MemoryHistoryStore implements HistoryStore {
-  private readonly byUser: TtlMap<string, Uint8Array[]>;
+  /** In order of last write, oldest first (a write moves the user to the end). */
+  private readonly byUser = new Map<string, UserHistory>();
+  private readonly ttlMs: number;
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+  #bytes = 0;
 
   constructor(
     private readonly maxPerUser: number,
-    ttlMs = 7 * 86_400_000,
-    maxUsers = 100_000,
+    options: MemoryHistoryOptions = {},
   ) {
-    this.byUser = new TtlMap(ttlMs, maxUsers);
+    this.ttlMs = options.ttlMs ?? 7 * 86_400_000;
+    this.maxBytes = options.maxBytes ?? 256 * 1_048_576;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Bytes held for every user together. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   async append(userId: string, entry: HistoryEntry): Promise<void> {
-    const entries = this.byUser.get(userId) ?? [];
-    entries.unshift(encoder.encode(JSON.stringify(entry)));
-    if (entries.length > this.maxPerUser) entries.length = this.maxPerUser;
-    this.byUser.set(userId, entries);
+    const bytes = encoder.encode(JSON.stringify(entry));
+    const history = this.#live(userId) ?? { entries: [], bytes: 0, expiresAt: 0 };
+    this.byUser.delete(userId);
+    history.entries.unshift(bytes);
+    history.bytes += bytes.length;
+    this.#bytes += bytes.length;
+    while (history.entries.length > this.maxPerUser) this.#dropOldestEntry(history);
+    history.expiresAt = this.now() + this.ttlMs;
+    this.byUser.set(userId, history);
+    // Users written longest ago go first; this user's own oldest entries only when it is alone over the budget.
+    for (const [oldUser, old] of this.byUser) {
+      if (this.#bytes <= this.maxBytes) break;
+      if (oldUser === userId) {
+        while (this.#bytes > this.maxBytes && history.entries.length > 1) this.#dropOldestEntry(history);
+        break;
+      }
+      this.#forget(oldUser, old);
+    }
   }
 
   async list(userId: string, limit: number): Promise<HistoryEntry[]> {
-    return (this.byUser.get(userId) ?? []).slice(0, limit).map((bytes) => JSON.parse(decoder.decode(bytes)) as HistoryEntry);
+    return (this.#live(userId)?.entries ?? []).slice(0, limit).map((bytes) => JSON.parse(decoder.decode(bytes)) as HistoryEntry);
   }
 
   async close(): Promise<void> {
     this.byUser.clear();
+    this.#bytes = 0;
+  }
+
+  #live(userId: string): UserHistory | undefined {
+    const history = this.byUser.get(userId);
+    if (history && history.expiresAt <= this.now()) {
+      this.#forget(userId, history);
+      return undefined;
+    }
+    return history;
+  }
+
+  #dropOldestEntry(history: UserHistory): void {
+    const dropped = history.entries.pop();
+    if (!dropped) return;
+    history.bytes -= dropped.length;
+    this.#bytes -= dropped.length;
+  }
+
+  #forget(userId: string, history: UserHistory): void {
+    this.byUser.delete(userId);
+    this.#bytes -= history.bytes;
   }
 }
