@@ -18,6 +18,7 @@ import { createRequestHandler } from './http/routes.js';
 import { meterToolCalls } from './mcp/metered-runner.js';
 import type { ToolRunner } from './mcp/types.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { MemoryHistoryStore } from './store/history.js';
 import type { Planner } from './planner/planner.js';
 import { createCancellations } from './prompts/cancellations.js';
 import { createPromptHandlers } from './prompts/handlers.js';
@@ -87,7 +88,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     { name: 'capacity', check: admission.hasCapacity },
   ];
   if (deps.cluster) readiness.push({ name: 'redis', check: deps.cluster.isReady });
-  const metrics = deps.metrics ?? createMetrics({ runner: deps.runner, isRedisReady: deps.cluster?.isReady });
+  const history = deps.history;
+  const metrics =
+    deps.metrics ??
+    createMetrics({
+      runner: deps.runner,
+      isRedisReady: deps.cluster?.isReady,
+      historyBytes: history instanceof MemoryHistoryStore ? () => history.bytes : undefined,
+    });
   const ownsMetrics = !deps.metrics;
   const metricsHandler = createMetricsHandler(metrics.registry, config.metrics.token);
   const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metricsHandler);

@@ -15,6 +15,8 @@ export interface MetricSources {
   runner?: ToolRunner | undefined;
   /** Present when the node is in a Redis cluster: gateway_redis_up is exported only then. */
   isRedisReady?: (() => boolean) | undefined;
+  /** Bytes of the in-memory history (a node without Redis): gateway_history_memory_bytes is exported only then. */
+  historyBytes?: (() => number) | undefined;
 }
 
 export type GatewayMetrics = ReturnType<typeof createMetrics>;
@@ -34,7 +36,7 @@ export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
-  const { runner, isRedisReady } = sources;
+  const { runner, isRedisReady, historyBytes } = sources;
 
   const connectedSockets = new Gauge({ name: 'gateway_connected_sockets', help: 'Socket.IO clients connected to this node', registers });
   const connections = new Counter({ name: 'gateway_connections_total', help: 'Authenticated Socket.IO connections accepted', registers });
@@ -129,6 +131,14 @@ export function createMetrics(sources: MetricSources = {}) {
     registers: runner ? registers : [],
     collect() {
       if (runner) this.set(runner.stats().inFlight);
+    },
+  });
+  new Gauge({
+    name: 'gateway_history_memory_bytes',
+    help: 'Bytes of the in-memory get-history store of this node (bounded by HISTORY_MEMORY_MB)',
+    registers: historyBytes ? registers : [],
+    collect() {
+      if (historyBytes) this.set(historyBytes());
     },
   });
   new Gauge({

@@ -145,3 +145,18 @@ describe('metrics endpoint options', () => {
     expect(gw.gateway.metricsServer?.listening).toBe(false);
   });
 });
+
+describe('metrics of the in-memory history', () => {
+  it('exports its size on a node without Redis, growing with an answered prompt', async () => {
+    const gw = await startGateway();
+    try {
+      const before = valueOf(await scrape(gw.url), 'gateway_history_memory_bytes');
+      expect(before).toBe(0);
+      const client = await gw.connect('history-bytes-user');
+      expect((await sendPrompt(client, 'Liste todas as máquinas disponíveis')).isSuccess).toBe(true);
+      expect(valueOf(await scrape(gw.url), 'gateway_history_memory_bytes')).toBeGreaterThan(200);
+    } finally {
+      await gw.close();
+    }
+  });
+});
