@@ -222,19 +222,18 @@ function buildRows(ctx: Context, phases: PhaseRecord[], levels: LevelRecord[], b
   const scale = 'scaling';
   const rate = (level: number, event: LoadEvent) => med(pick(level, event), (p) => p.perSecond);
   const cpu = (level: number) => med(pick(level, 'send-prompt'), (p) => p.cpuMsPerRequest);
-  const memOf = (level: number, target: Target) => {
+  // What a server holds at a level (after a full GC) above its idle baseline: RSS, or JS heap in use.
+  const aboveIdle = (level: number, target: Target, of: { level: 'rss' | 'heapUsed'; baseline: 'rssBytes' | 'heapUsed' }) => {
     const l = levels.find((x) => x.level === level);
-    return l ? Math.max(0, l.rss[target] - baseline[target].rssBytes) : Number.NaN;
+    return l ? Math.max(0, l[of.level][target] - baseline[target][of.baseline]) : Number.NaN;
   };
+  const memOf = (level: number, target: Target) => aboveIdle(level, target, { level: 'rss', baseline: 'rssBytes' });
+  const heapOf = (level: number, target: Target) => aboveIdle(level, target, { level: 'heapUsed', baseline: 'heapUsed' });
   const series = (f: (level: number) => number | undefined) => s.levels.map((l) => f(l) ?? '—').join(' / ');
   const label = s.levels.join('→');
   rows.push({ section: scale, figure: `send-prompt prompts/s @${label}`, gateway: series((l) => rate(l, 'send-prompt')), floor: series((l) => rate(l, 'prompt')), ratio: undefined, target: '—', verdict: 'info' });
   rows.push({ section: scale, figure: `CPU ms per prompt @${label}`, gateway: series(cpu), floor: series((l) => med(pick(l, 'prompt'), (p) => p.cpuMsPerRequest)), ratio: undefined, target: '—', verdict: 'info' });
   rows.push({ section: scale, figure: `RSS above idle, MB @${label}`, gateway: series((l) => mb(memOf(l, 'gateway'))), floor: series((l) => mb(memOf(l, 'floor'))), ratio: undefined, target: '—', verdict: 'info' });
-  const heapOf = (level: number, target: Target) => {
-    const l = levels.find((x) => x.level === level);
-    return l ? Math.max(0, l.heapUsed[target] - baseline[target].heapUsed) : Number.NaN;
-  };
   rows.push({ section: scale, figure: `JS heap above idle, MB @${label}`, gateway: series((l) => mb(heapOf(l, 'gateway'))), floor: series((l) => mb(heapOf(l, 'floor'))), ratio: undefined, target: '—', verdict: 'info' });
   for (let i = 1; i < s.levels.length; i++) {
     const [a, b] = [s.levels[i - 1] ?? 1, s.levels[i] ?? 1];
