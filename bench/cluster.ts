@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteKeys, startCluster, type TestCluster } from '../apps/gateway/test/helpers/cluster.js';
 import type { Client } from '../apps/gateway/test/helpers/gateway.js';
-import { accountRoom } from '../apps/gateway/src/socket/types.js';
+import { accountRoom } from '../apps/gateway/src/shared/socket.js';
 import { BROADCAST_MARK, measureBroadcast, type BroadcastOptions } from './lib/broadcast.js';
 import { FLOOR_ROOM, startFloorPair, type FloorPair } from './lib/floor.js';
 import { floorRound, kickRound } from './lib/kick.js';

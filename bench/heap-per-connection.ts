@@ -52,9 +52,9 @@ async function serve(kind: Kind): Promise<void> {
     close = () => new Promise<void>((resolve) => io.close(() => resolve()));
   } else {
     const { createGateway } = await import('../apps/gateway/src/app.js');
-    const { loadConfig } = await import('../apps/gateway/src/config.js');
+    const { loadConfig } = await import('../apps/gateway/src/config/config.js');
     const { buildDependencies } = await import('../apps/gateway/src/deps.js');
-    const { createLogger } = await import('../apps/gateway/src/logger.js');
+    const { createLogger } = await import('../apps/gateway/src/shared/logger.js');
     const config = loadConfig();
     const logger = createLogger(config.logLevel, undefined, config.logFormat);
     const deps = await buildDependencies(config, logger);

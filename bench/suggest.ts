@@ -6,7 +6,7 @@
 import { loadavg } from 'node:os';
 import type { HistoryEntry } from '../packages/protocol/src/index.js';
 import { DEMO_MACHINES } from '../apps/mcp-server/src/backend/embedded/demo-catalog.js';
-import { createLogger } from '../apps/gateway/src/logger.js';
+import { createLogger } from '../apps/gateway/src/shared/logger.js';
 import type { ToolRunner } from '../apps/gateway/src/mcp/types.js';
 import { MemoryHistoryStore } from '../apps/gateway/src/store/history.js';
 import { buildDataCandidates, genericCandidates, textOf, type AccountData, type Candidate } from '../apps/gateway/src/suggest/candidates.js';

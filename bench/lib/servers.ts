@@ -3,7 +3,7 @@
 // would throttle a load generator on loopback raised, see gatewayEnv).
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags.js';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/config/node-flags.js';
 import { forkTs, freePort, sampleTree, stop, withTimeout, type Forked, type TreeSample } from './procs.js';
 
 export interface SettledSample extends TreeSample {

@@ -2,9 +2,9 @@
 // stdout, buildDependencies with the embedded store and rules planner, createGateway), plus an IPC channel for
 // bench/run.ts: a full GC before memory is read, and a CPU profile of the main thread around one phase.
 import { createGateway } from '../../apps/gateway/src/app.js';
-import { loadConfig } from '../../apps/gateway/src/config.js';
+import { loadConfig } from '../../apps/gateway/src/config/config.js';
 import { buildDependencies } from '../../apps/gateway/src/deps.js';
-import { createLogger } from '../../apps/gateway/src/logger.js';
+import { createLogger } from '../../apps/gateway/src/shared/logger.js';
 import { fullGc } from '../lib/gc.js';
 import { serveIpc } from '../lib/ipc.js';
 import { profilerHandlers } from '../lib/profiler.js';

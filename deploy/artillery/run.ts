@@ -15,7 +15,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags.js';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/config/node-flags.js';
 import { watchMemory } from './memory-watch.js';
 
 const ARTILLERY_VERSION = '2.0.21';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/node-flags.js';
+import { GATEWAY_NODE_FLAGS } from '../../apps/gateway/src/config/node-flags.js';
 import { renderNginxConfFile } from './nginx-config.js';
 import { findExecutable, freePorts, registerTempDir, startProcess, waitFor, type ManagedProcess } from './processes.js';
 import { pingRedis, probe } from './probes.js';

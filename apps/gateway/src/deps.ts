@@ -8,7 +8,7 @@ import type { GatewayDeps } from './app.js';
 import { setupAuth } from './auth/setup.js';
 import type { RedisConnections } from './cluster/redis.js';
 import { createRedisCluster } from './cluster/wiring.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { createMcpPool } from './mcp/pool.js';
 import { resolveServerCommand } from './mcp/server-command.js';
 import type { ToolRunner } from './mcp/types.js';

@@ -3,9 +3,9 @@
 import { createGateway } from './app.js';
 import { connectRedis } from './cluster/redis.js';
 import { mintToken } from './auth/mint.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config/config.js';
 import { buildDependencies } from './deps.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './shared/logger.js';
 
 async function main(): Promise<void> {
   loadDotEnv();

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError } from '../src/errors.js';
+import { GatewayError } from '../src/shared/errors.js';
 import { createRedisPromptLimiter } from '../src/prompts/redis-limits.js';
 import { RedisSessionRegistry } from '../src/session/redis-registry.js';
 import { RedisHistoryStore } from '../src/store/redis-history.js';

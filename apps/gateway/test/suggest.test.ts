@@ -4,7 +4,7 @@
 import type { HistoryEntry, PromptSuggestion } from '@leadlovers/protocol';
 import { describe, expect, it } from 'vitest';
 import { DEMO_MACHINES } from '../../mcp-server/src/backend/embedded/demo-catalog.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/shared/logger.js';
 import type { ToolCallRequest, ToolCallResult, ToolRunner } from '../src/mcp/types.js';
 import { planPrompt } from '../src/planner/rules/index.js';
 import { VERBS as LEXICON } from '../src/planner/rules/lexicon.js';

@@ -3,8 +3,8 @@
 // client is the Nth X-Forwarded-For entry from the right (entries further left are client-supplied and spoofable).
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { GatewayMetrics } from '../metrics.js';
-import type { GatewaySocket } from '../socket/types.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
+import type { GatewaySocket } from '../shared/socket.js';
 import { connectError } from './middleware.js';
 
 export interface ConnectLimitOptions {

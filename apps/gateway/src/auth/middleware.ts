@@ -4,9 +4,9 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { ConnectErrorData } from '@leadlovers/protocol';
-import { toGatewayError } from '../errors.js';
-import type { GatewayMetrics } from '../metrics.js';
-import type { GatewaySocket } from '../socket/types.js';
+import { toGatewayError } from '../shared/errors.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
+import type { GatewaySocket } from '../shared/socket.js';
 import { extractToken } from './extract-token.js';
 import type { OriginPolicy } from './origins.js';
 import type { TokenVerifier } from './verifier.js';

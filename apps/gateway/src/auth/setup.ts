@@ -1,7 +1,7 @@
 // Chooses how tokens are verified. With API_SECRET or a JWKS/SSO URL configured, those. Otherwise, outside
 // production only, dev mode: an ephemeral random secret, so a fresh checkout works with a printed dev token.
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { createTokenVerifier, type TokenVerifier } from './verifier.js';
 
 export interface AuthSetup {

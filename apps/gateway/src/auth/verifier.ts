@@ -3,7 +3,7 @@
 // the claims to an AuthenticatedUser. An HS256 token is only ever checked against API_SECRET (no key confusion).
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthenticatedUser } from '@leadlovers/protocol';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../shared/errors.js';
 import { createJwksCache, type JwksCacheOptions } from './jwks-cache.js';
 
 export const MAX_TOKEN_BYTES = 8_192;

@@ -4,11 +4,10 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
 import type { ServerToClientEvents } from '@leadlovers/protocol';
-import { adapterKey } from '../cluster/wiring.js';
-import { loadConfig, loadDotEnv } from '../config.js';
+import { redisKeys } from '../shared/redis-keys.js';
+import { loadConfig, loadDotEnv } from '../config/config.js';
 import { createEmitterKicker } from '../session/kicker.js';
-import { sessionKey } from '../session/keys.js';
-import { userRoom } from '../socket/types.js';
+import { userRoom } from '../shared/socket.js';
 
 const USAGE = 'usage: pnpm kick <userId>   (needs REDIS_URL)';
 
@@ -35,8 +34,8 @@ async function main(): Promise<number> {
     retryStrategy: () => null,
   });
   try {
-    const key = adapterKey(config.redis.keyPrefix);
-    const live = await redis.get(sessionKey(config.redis.keyPrefix, userId));
+    const key = redisKeys.adapterChannel(config.redis.keyPrefix);
+    const live = await redis.get(redisKeys.session(config.redis.keyPrefix, userId));
     const [, nodes] = (await redis.pubsub('NUMSUB', `${key}-request#/#`)) as [string, number];
     createEmitterKicker(new Emitter<ServerToClientEvents>(redis, { key })).kick(userRoom(userId), 'admin');
     // The emitter publishes without awaiting: a round trip makes sure the publishes were sent before we quit.

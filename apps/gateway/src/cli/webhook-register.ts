@@ -2,7 +2,7 @@
 // leads of <account>. Needs PUBLIC_URL (how LeadLovers reaches the gateways), WEBHOOK_SECRET (the gateways'), and
 // the account's LeadLovers token (LEADLOVERS_API_TOKEN + LEADLOVERS_ACCOUNT, or LEADLOVERS_ACCOUNT_TOKENS[_FILE]).
 import { loadMcpServerConfig, tokenForAccount } from '@leadlovers/mcp-server';
-import { loadConfig, loadDotEnv } from '../config.js';
+import { loadConfig, loadDotEnv } from '../config/config.js';
 import { registerWebhook } from '../webhooks/register.js';
 
 const USAGE = 'usage: pnpm webhook:register <account> [--application <name>]   (needs PUBLIC_URL, WEBHOOK_SECRET and a LeadLovers token)';

@@ -6,8 +6,9 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { ServerToClientEvents } from '@leadlovers/protocol';
 import { createEmitterNotifier, createServerNotifier, type Notifier } from '../notify/notifier.js';
 import { createEmitterKicker, createServerKicker, type SessionKicker } from '../session/kicker.js';
-import type { GatewayServer } from '../socket/types.js';
+import type { GatewayServer } from '../shared/socket.js';
 import type { RedisConnections } from './redis.js';
+import { redisKeys } from '../shared/redis-keys.js';
 
 export interface ClusterWiring {
   adapter: ReturnType<typeof createAdapter> | ReturnType<typeof createShardedAdapter>;
@@ -24,11 +25,8 @@ export interface ClusterOptions {
   requestsTimeoutMs: number;
 }
 
-/** The adapter's channel prefix; `pnpm kick` and other emitters must use the same. */
-export const adapterKey = (keyPrefix: string): string => `${keyPrefix}socket.io`;
-
 export function createRedisCluster(redis: RedisConnections, options: ClusterOptions): ClusterWiring {
-  const key = adapterKey(options.keyPrefix);
+  const key = redisKeys.adapterChannel(options.keyPrefix);
   if (options.sharded) {
     return {
       adapter: createShardedAdapter(redis.pub, redis.sub, { channelPrefix: key, subscriptionMode: 'dynamic' }),

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { MetricsHandler } from './metrics-endpoint.js';
+import type { MetricsHandler } from '../metrics/endpoint.js';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../../../console/public/', import.meta.url));
 const STATIC_FILES: Record<string, { file: string; type: string }> = {

@@ -7,7 +7,7 @@
 // thread instead (inline-worker.ts), behind the same protocol.
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../shared/errors.js';
 import { pickWorker } from './balancer.js';
 import { WorkerFleet } from './fleet.js';
 import { InlineWorker } from './inline-worker.js';

@@ -5,7 +5,7 @@
 //   await notifier.notify({ account: '42' }, 'lead-created', { account: '42', lead, receivedAt });
 //   await notifier.close();
 import { Redis } from 'ioredis';
-import { adapterKey } from '../cluster/wiring.js';
+import { redisKeys } from '../shared/redis-keys.js';
 import { createEmitterNotifier, type Notifier } from './notifier.js';
 
 export { createEmitterNotifier, createServerNotifier, roomOf, type Notifier, type NotifyTarget, type PushEvent } from './notifier.js';
@@ -43,7 +43,7 @@ export async function connectNotifier(options: NotifierOptions): Promise<Connect
     redis.disconnect();
     throw new Error(`notifier: cannot connect to Redis: ${(err as Error).message}`);
   }
-  const notifier = createEmitterNotifier(redis, adapterKey(options.keyPrefix ?? ''));
+  const notifier = createEmitterNotifier(redis, redisKeys.adapterChannel(options.keyPrefix ?? ''));
   return {
     notify: notifier.notify,
     async close() {

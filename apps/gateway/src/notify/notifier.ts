@@ -4,8 +4,8 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import type { ServerToClientEvents } from '@leadlovers/protocol';
-import { GatewayError } from '../errors.js';
-import { accountRoom, userRoom, type GatewayServer } from '../socket/types.js';
+import { GatewayError } from '../shared/errors.js';
+import { accountRoom, userRoom, type GatewayServer } from '../shared/socket.js';
 
 export type NotifyTarget = { account: string } | { user: string };
 
@@ -39,7 +39,7 @@ export function createServerNotifier(io: GatewayServer): Notifier {
 }
 
 /**
- * Through Redis: `key` is the adapter's channel prefix (adapterKey(REDIS_KEY_PREFIX)), so every node's adapter
+ * Through Redis: `key` is the adapter's channel prefix (redisKeys.adapterChannel(REDIS_KEY_PREFIX)), so every node's adapter
  * picks the message up. The emitter publishes without waiting; a client that is not connected would queue or drop
  * the message silently, so the connection's state is checked first.
  */

@@ -3,7 +3,7 @@
 // summary of the tool's data) is appended after. A store that is down costs the context, never the answer.
 import type { Logger } from 'pino';
 import type { ToolRunner } from '../mcp/types.js';
-import { summarize } from '../prompts/messages.js';
+import { summarize } from './summaries.js';
 import type { ConversationMessage, ConversationStore } from '../store/conversation.js';
 import type { Planner, PlannerInput, PlannerOutcome } from './planner.js';
 

@@ -3,7 +3,7 @@
 // be used (down, 429, timeout, bad key, malformed reply) the prompt goes to the fallback planner (rules) instead:
 // the user is never failed because the LLM is.
 import type { Logger } from 'pino';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../shared/errors.js';
 import type { ToolInfo, ToolRunner } from '../mcp/types.js';
 import type { Planner, PlannerInput, PlannerOutcome } from './planner.js';
 import { LlmUnavailableError, runModelToolCall, type ToolTurn } from './llm-tools.js';

@@ -2,7 +2,7 @@
 // schema before it reaches MCP, and turning a tool's answer into the text the model reads back.
 import { isToolName, toolInputSchema, type CallerMeta } from '@leadlovers/tools';
 import type { ToolCallResult, ToolRunner } from '../mcp/types.js';
-import { describeZodError } from '../prompts/payload.js';
+import { describeZodError } from '../shared/validation.js';
 
 export const SYSTEM_PROMPT = [
   'You are the assistant of LeadLovers, a Brazilian email-marketing and sales-funnel platform.',

@@ -3,7 +3,7 @@
 // LLM planners run a bounded tool-use loop behind the same method.
 import type { CallerMeta } from '@leadlovers/tools';
 import type { ConversationMessage } from '../store/conversation.js';
-import type { GatewayError } from '../errors.js';
+import type { GatewayError } from '../shared/errors.js';
 import type { ToolCallResult, ToolRunner } from '../mcp/types.js';
 import type { Language } from './types.js';
 

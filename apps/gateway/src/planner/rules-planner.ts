@@ -1,5 +1,5 @@
 // The offline planner: a deterministic parse of the prompt (rules/) into one tool call, run on the pool.
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../shared/errors.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { Planner, PlannerInput, PlannerOutcome } from './planner.js';
 import { planPrompt } from './rules/index.js';

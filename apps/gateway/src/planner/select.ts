@@ -1,7 +1,7 @@
 // Chooses the planner from the configuration: PLANNER forces one (config.ts checks its key is set); otherwise an
 // Anthropic key wins, then an OpenAI key, else the offline rules planner. Every LLM planner falls back to rules.
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import { createAnthropicPlanner } from './anthropic.js';
 import { createOpenAiPlanner } from './openai.js';
 import type { Planner } from './planner.js';

@@ -1,6 +1,6 @@
 // The requests running on this node, so `cancel-prompt { requestId }` can stop one: it aborts the planner and
 // the tool call, whose MCP request is then cancelled (notifications/cancelled) while the warm child stays up.
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../shared/errors.js';
 
 export interface Cancellations {
   register(userId: string, requestId: string): { signal: AbortSignal; done(): void };

@@ -3,11 +3,12 @@
 // (responses the client got through earlier acks) clears the mailbox first, whatever becomes of the request.
 import { CallToolSchema, ReceivedSchema, SendPromptSchema, type AuthenticatedUser, type PromptResponse } from '@leadlovers/protocol';
 import { TOOL_NAMES, isToolName, toolInputSchema } from '@leadlovers/tools';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../shared/errors.js';
 import type { ToolCallResult } from '../mcp/types.js';
 import type { Language } from '../planner/types.js';
-import { summarize } from './messages.js';
-import { describeZodError, fingerprint, requestIdOf, zodIssues } from './payload.js';
+import { summarize } from '../planner/summaries.js';
+import { fingerprint, requestIdOf } from './payload.js';
+import { describeZodError, zodIssues } from '../shared/validation.js';
 import { hostilePayload } from './payload-guard.js';
 import { DROP_PROGRESS, failure, serveRequest } from './pipeline.js';
 import type { DraftResponse, Origin, PromptDeps } from './types.js';

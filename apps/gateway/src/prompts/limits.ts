@@ -2,7 +2,7 @@
 // on requests in flight, so one user cannot starve the pool for everyone else. In memory here (one node); the
 // cluster-wide limiter in redis-limits.ts shares the error construction below.
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../shared/errors.js';
 
 export interface PromptLimiter {
   /** Admits one request for the user or throws RATE_LIMITED / BUSY. Call the returned function when it ends. */

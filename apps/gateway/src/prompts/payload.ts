@@ -1,7 +1,6 @@
-// Helpers shared by the event handlers: split Socket.IO handler arguments into payload and ack, describe zod
-// failures in one line, and fingerprint payloads for idempotency.
+// Helpers shared by the event handlers: split Socket.IO handler arguments into payload and ack, and fingerprint
+// payloads for idempotency.
 import * as crypto from 'node:crypto';
-import type { z } from 'zod';
 import { MAX_REQUEST_ID_LENGTH, REQUEST_ID_PATTERN } from '@leadlovers/protocol';
 
 export type Ack = (value: unknown) => void;
@@ -13,17 +12,6 @@ export function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undef
     return { payload: args.length > 1 ? args[0] : undefined, ack: last as Ack };
   }
   return { payload: args[0], ack: undefined };
-}
-
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'payload'}: ${issue.message}`)
-    .join('; ');
-}
-
-export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
-  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
 /** The client's requestId when it is usable, else a server-made one, so even a refusal can be correlated. */

@@ -5,10 +5,10 @@
 // nothing here can take the socket or the node down.
 import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
-import { GatewayError, toGatewayError } from '../errors.js';
+import { GatewayError, toGatewayError } from '../shared/errors.js';
 import { PendingAbandoned, type IdempotencyStart } from '../store/idempotency.js';
-import { fixedFieldLogger } from '../logger.js';
-import { codeLabel, toolLabel } from '../metrics.js';
+import { fixedFieldLogger } from '../shared/logger.js';
+import { codeLabel, toolLabel } from '../metrics/metrics.js';
 import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
 
 export type ProgressSink = (progress: Omit<PromptProgress, 'requestId'>) => void;

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { busyError, consumeRate, once, type PromptLimiter } from './limits.js';
+import { redisKeys } from '../shared/redis-keys.js';
 
 export interface RedisPromptLimiterOptions {
   prefix?: string;
@@ -47,7 +48,7 @@ export function createRedisPromptLimiter(client: Redis, options: RedisPromptLimi
   const onRedisError = options.onRedisError ?? (() => {});
   const rate = new RateLimiterRedis({
     storeClient: redis,
-    keyPrefix: `${prefix}ws:rate`,
+    keyPrefix: redisKeys.ratePrefix(prefix),
     points: options.perMinute,
     duration: 60,
     // Without Redis the rate is counted per node in memory (the insurance), rather than refusing everyone.
@@ -79,7 +80,7 @@ export function createRedisPromptLimiter(client: Redis, options: RedisPromptLimi
 
   return {
     async acquire(userId) {
-      const key = `${prefix}ws:inflight:${userId}`;
+      const key = redisKeys.inFlight(prefix, userId);
       const counted = await takeSlot(key);
       try {
         await consumeRate(rate, userId, options.perMinute);

@@ -1,7 +1,7 @@
 // What the prompt handlers need from the rest of the gateway, passed in (no globals), so tests can swap pieces.
 import type { Logger } from 'pino';
 import type { AuthenticatedUser, PromptProgress, PromptResponse } from '@leadlovers/protocol';
-import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { Planner } from '../planner/planner.js';
 import type { HistoryStore } from '../store/history.js';

@@ -4,7 +4,7 @@
 // Socket.IO server's own broadcast does the same through its adapter.
 import type { Emitter } from '@socket.io/redis-emitter';
 import type { ServerToClientEvents, SessionReplaced } from '@leadlovers/protocol';
-import type { GatewayServer } from '../socket/types.js';
+import type { GatewayServer } from '../shared/socket.js';
 
 export interface SessionKicker {
   /** target: a socket id, or a room such as user:<id>. */

@@ -6,6 +6,7 @@
 // users who stayed connected through the outage.
 import type { Redis } from 'ioredis';
 import type { SessionRegistry } from './registry.js';
+import { redisKeys } from '../shared/redis-keys.js';
 
 export interface RedisSessionRegistryOptions {
   /** Prepended to every key; production uses none, so ops can `GET ws:user:connection:<id>`. */
@@ -60,7 +61,7 @@ export class RedisSessionRegistry implements SessionRegistry {
 
   /** The key ops tooling reads; keep it in step with the README's redis-cli section. */
   key(userId: string): string {
-    return `${this.prefix}ws:user:connection:${userId}`;
+    return redisKeys.session(this.prefix, userId);
   }
 
   async claim(userId: string, socketId: string): Promise<string | null> {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import type { Origin } from '../prompts/types.js';
 import type { Mailbox } from '../store/mailbox.js';
-import { userRoom, type GatewayServer, type GatewaySocket } from './types.js';
+import { userRoom, type GatewayServer, type GatewaySocket } from '../shared/socket.js';
 
 const RECEIPT_TIMEOUT_MS = 30_000;
 

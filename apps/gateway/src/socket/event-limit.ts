@@ -2,8 +2,8 @@
 // the client gets one `error` RATE_LIMITED per window and further events are dropped silently; a socket over the
 // limit in `abuseWindows` windows, or flooding past 10× the limit in one window, is disconnected.
 import type { Logger } from 'pino';
-import type { GatewayMetrics } from '../metrics.js';
-import type { GatewaySocket } from './types.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
+import type { GatewaySocket } from '../shared/socket.js';
 
 export interface EventLimitOptions {
   /** Events allowed per window. */

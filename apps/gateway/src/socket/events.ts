@@ -3,17 +3,18 @@
 import type { Logger } from 'pino';
 import { AckResponseSchema, AuthRefreshSchema, CancelPromptSchema, EVENTS, GetHistorySchema, SuggestPromptsSchema, type AckResult, type PresenceUser } from '@leadlovers/protocol';
 import type { TokenVerifier } from '../auth/verifier.js';
-import type { InFlightTracker } from '../drain.js';
+import type { InFlightTracker } from '../lifecycle/drain.js';
 import type { Cancellations } from '../prompts/cancellations.js';
-import { GatewayError, toGatewayError } from '../errors.js';
+import { GatewayError, toGatewayError } from '../shared/errors.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { createPromptHandlers } from '../prompts/handlers.js';
-import { describeZodError, splitArgs, type Ack } from '../prompts/payload.js';
+import { splitArgs, type Ack } from '../prompts/payload.js';
+import { describeZodError } from '../shared/validation.js';
 import { hostilePayload } from '../prompts/payload-guard.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Mailbox } from '../store/mailbox.js';
 import type { SuggestionService } from '../suggest/service.js';
-import type { GatewaySocket } from './types.js';
+import type { GatewaySocket } from '../shared/socket.js';
 
 const CLIENT_EVENTS = new Set<string>([
   EVENTS.sendPrompt,

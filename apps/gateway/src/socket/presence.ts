@@ -1,8 +1,8 @@
 // Presence: who of an account is online anywhere in the cluster (get-presence, answered from fetchSockets on the
 // account room with a bounded wait), and presence-changed events to the account room on join and leave.
 import type { AuthenticatedUser, PresenceUser } from '@leadlovers/protocol';
-import { GatewayError } from '../errors.js';
-import { accountRoom, type GatewayServer } from './types.js';
+import { GatewayError } from '../shared/errors.js';
+import { accountRoom, type GatewayServer } from '../shared/socket.js';
 
 export function announcePresence(io: GatewayServer, user: AuthenticatedUser, status: 'online' | 'offline'): void {
   io.to(accountRoom(user.account)).emit('presence-changed', {

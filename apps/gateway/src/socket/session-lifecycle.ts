@@ -6,14 +6,14 @@
 // shared function handles every disconnect, and the log lines carry the socket's ids without a child logger each.
 import type { Logger } from 'pino';
 import type { DisconnectReason } from 'socket.io';
-import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { SessionKicker } from '../session/kicker.js';
 import type { SessionRegistry } from '../session/registry.js';
 import type { Mailbox } from '../store/mailbox.js';
 import type { Delivery } from './delivery.js';
 import { createExpirySchedule } from './expiry-schedule.js';
 import { announcePresence } from './presence.js';
-import { accountRoom, userRoom, type GatewayServer, type GatewaySocket } from './types.js';
+import { accountRoom, userRoom, type GatewayServer, type GatewaySocket } from '../shared/socket.js';
 
 export interface LifecycleDeps {
   io: GatewayServer;

@@ -3,6 +3,7 @@
 // and expiring 24 h after the last turn. The braces keep one user's keys in one Redis Cluster slot.
 import type { Redis } from 'ioredis';
 import { CONVERSATION_TTL_MS, fromUserTurn, type ConversationMessage, type ConversationStore } from './conversation.js';
+import { redisKeys } from '../shared/redis-keys.js';
 
 export interface RedisConversationStoreOptions {
   prefix?: string;
@@ -26,7 +27,7 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   key(userId: string, conversationId: string): string {
-    return `${this.prefix}ws:conversation:{${userId}}:${conversationId}`;
+    return redisKeys.conversation(this.prefix, userId, conversationId);
   }
 
   async load(userId: string, conversationId: string): Promise<ConversationMessage[]> {

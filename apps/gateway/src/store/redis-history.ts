@@ -3,6 +3,7 @@
 import type { HistoryEntry } from '@leadlovers/protocol';
 import type { Redis } from 'ioredis';
 import type { HistoryStore } from './history.js';
+import { redisKeys } from '../shared/redis-keys.js';
 
 export interface RedisHistoryStoreOptions {
   prefix?: string;
@@ -26,7 +27,7 @@ export class RedisHistoryStore implements HistoryStore {
   }
 
   key(userId: string): string {
-    return `${this.prefix}ws:history:${userId}`;
+    return redisKeys.history(this.prefix, userId);
   }
 
   async append(userId: string, entry: HistoryEntry): Promise<void> {

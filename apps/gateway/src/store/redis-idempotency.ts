@@ -6,8 +6,9 @@
 import type { PromptResponse } from '@leadlovers/protocol';
 import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../shared/errors.js';
 import { PendingAbandoned, type IdempotencyStart, type IdempotencyStore } from './idempotency.js';
+import { redisKeys } from '../shared/redis-keys.js';
 
 export interface RedisIdempotencyStoreOptions {
   prefix?: string;
@@ -99,7 +100,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   /** requestIds may contain ':', user ids too; encoding the user id keeps every (user, request) pair apart. */
   key(userId: string, requestId: string): string {
-    return `${this.prefix}ws:idempotency:${encodeURIComponent(userId)}:${requestId}`;
+    return redisKeys.idempotency(this.prefix, userId, requestId);
   }
 
   async begin(userId: string, requestId: string, fingerprint: string): Promise<IdempotencyStart> {

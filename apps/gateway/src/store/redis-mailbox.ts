@@ -4,6 +4,7 @@
 import type { PromptResponse } from '@leadlovers/protocol';
 import type { Redis } from 'ioredis';
 import type { Mailbox } from './mailbox.js';
+import { redisKeys } from '../shared/redis-keys.js';
 
 export interface RedisMailboxOptions {
   prefix?: string;
@@ -87,7 +88,7 @@ export class RedisMailbox implements Mailbox {
 
   keys(userId: string): { data: string; order: string } {
     // The {hash tag} puts both keys of a user in one Redis Cluster slot, so the Lua scripts may touch both.
-    return { data: `${this.prefix}ws:mailbox:data:{${userId}}`, order: `${this.prefix}ws:mailbox:order:{${userId}}` };
+    return { data: redisKeys.mailboxData(this.prefix, userId), order: redisKeys.mailboxOrder(this.prefix, userId) };
   }
 
   async put(userId: string, response: PromptResponse): Promise<void> {

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ErrorCode, LeadCreated } from '@leadlovers/protocol';
-import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { ReplayGuard } from './replay-guard.js';
 

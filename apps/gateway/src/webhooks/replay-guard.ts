@@ -2,6 +2,7 @@
 // requests) publish once. claim() is atomic across nodes in Redis (SET NX EX); release() undoes a claim whose
 // publish failed, so the sender's retry is not swallowed.
 import type { Redis } from 'ioredis';
+import { redisKeys } from '../shared/redis-keys.js';
 
 export interface ReplayGuard {
   /** True the first time `key` is seen within the window; false for a replay. */
@@ -49,7 +50,7 @@ export class RedisReplayGuard implements ReplayGuard {
   ) {}
 
   private key(key: string): string {
-    return `${this.prefix}webhook:seen:${key}`;
+    return redisKeys.webhookSeen(this.prefix, key);
   }
 
   async claim(key: string): Promise<boolean> {

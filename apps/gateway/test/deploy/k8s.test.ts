@@ -5,7 +5,7 @@
 // cookies; kustomization.yaml lists every file.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../src/config.js';
+import { EnvSchema } from '../../src/config/config.js';
 import { at, exportedSeriesNames, isRecord, loadYamlDocuments, readRepoFile, repoPath } from './helpers.js';
 
 const DIR = 'deploy/k8s';

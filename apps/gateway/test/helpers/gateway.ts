@@ -8,9 +8,9 @@ import type { ClientToServerEvents, PromptResponse, ServerToClientEvents } from 
 import { createGateway, type Gateway } from '../../src/app.js';
 import { connectRedis, type RedisConnections } from '../../src/cluster/redis.js';
 import { mintToken, type MintOptions } from '../../src/auth/mint.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/config.js';
 import { buildDependencies, type BuildOverrides, type BuiltDependencies } from '../../src/deps.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/shared/logger.js';
 
 export const TEST_SECRET = 'gateway-test-secret-0123456789-abcdefghij';
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { expect } from 'vitest';
-import { GatewayError } from '../../src/errors.js';
+import { GatewayError } from '../../src/shared/errors.js';
 import { createMcpPool, type McpPool, type McpPoolOptions } from '../../src/mcp/pool.js';
 import { nodeCommand } from '../../src/mcp/ts-runtime.js';
 

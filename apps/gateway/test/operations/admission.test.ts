@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAdmission } from '../../src/admission.js';
-import { createInFlightTracker } from '../../src/drain.js';
+import { createAdmission } from '../../src/lifecycle/admission.js';
+import { createInFlightTracker } from '../../src/lifecycle/drain.js';
 
 describe('admission', () => {
   it('refuses with OVERLOADED above the memory limit, and recovers below it', async () => {

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { isRunning } from '../../src/mcp/processes.js';
 import { tsxLoader } from '../../src/mcp/ts-runtime.js';
-import { GATEWAY_NODE_FLAGS } from '../../src/node-flags.js';
+import { GATEWAY_NODE_FLAGS } from '../../src/config/node-flags.js';
 import { eventually, TEST_SECRET, type Client } from '../helpers/gateway.js';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 

@@ -2,7 +2,7 @@
 // every call and answers with canned data; machine 99999 does not exist.
 import { TOOLS, TOOL_NAMES, toolInputSchema } from '@leadlovers/tools';
 import { z } from 'zod';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/shared/logger.js';
 import type { ToolCallRequest, ToolCallResult, ToolInfo, ToolRunner } from '../../src/mcp/types.js';
 
 export interface FakeTools extends ToolRunner {

@@ -1,7 +1,7 @@
 // The Anthropic and OpenAI planners against a local fake of each API, one suite for both: the tool-use loop,
 // progress order, validation of the model's arguments, the turn bound, and the fallback to rules when the LLM fails.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/errors.js';
+import { GatewayError } from '../../src/shared/errors.js';
 import { createAnthropicPlanner } from '../../src/planner/anthropic.js';
 import { withConversations } from '../../src/planner/conversation.js';
 import { createOpenAiPlanner } from '../../src/planner/openai.js';

@@ -1,6 +1,6 @@
 // Which planner the configuration picks, and the configuration errors of a forced planner without its key.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { selectPlanner } from '../../src/planner/select.js';
 import { sinkLogger } from './fake-tools.js';
 

@@ -8,7 +8,7 @@ import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type J
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { createTokenVerifier, type VerifierOptions } from '../../src/auth/verifier.js';
-import { GatewayError } from '../../src/errors.js';
+import { GatewayError } from '../../src/shared/errors.js';
 import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
 import { record } from '../faults/ledger.js';

@@ -1,8 +1,8 @@
 // A ToolRunner that times every tool call into gateway_tool_call_duration_seconds (by tool and outcome code)
 // and otherwise passes through to the runner it wraps.
-import { toGatewayError } from '../errors.js';
-import { codeLabel, toolLabel, type GatewayMetrics } from '../metrics.js';
-import type { ToolRunner } from './types.js';
+import { toGatewayError } from '../shared/errors.js';
+import { codeLabel, toolLabel, type GatewayMetrics } from './metrics.js';
+import type { ToolRunner } from '../mcp/types.js';
 
 export function meterToolCalls(runner: ToolRunner, metrics: Pick<GatewayMetrics, 'toolCallDuration'>): ToolRunner {
   return {

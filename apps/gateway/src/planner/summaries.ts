@@ -1,6 +1,6 @@
 // Human-readable one-line summaries of tool results, in the prompt's language. The structured result stays in
 // `data`; this is what a chat UI shows above it.
-import type { Language } from '../planner/types.js';
+import type { Language } from './types.js';
 
 type Data = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Admission } from './admission.js';
-import type { GatewayServer } from './socket/types.js';
+import type { GatewayServer } from '../shared/socket.js';
 
 export interface InFlightTracker {
   readonly count: number;

@@ -4,8 +4,8 @@
 import { isErrorCode, type ErrorCode } from '@leadlovers/protocol';
 import { isToolName } from '@leadlovers/tools';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { McpPool } from './mcp/pool-types.js';
-import type { ToolRunner } from './mcp/types.js';
+import type { McpPool } from '../mcp/pool-types.js';
+import type { ToolRunner } from '../mcp/types.js';
 
 /** 1 ms … 30 s, roughly ×2.5 per step: tool calls are milliseconds, LLM-planned prompts can take seconds. */
 export const DURATION_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
