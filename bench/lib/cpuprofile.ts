@@ -27,7 +27,7 @@ export interface ProfileSummary {
 
 const REPO = /\/work\/[^/]+\/|.*?\/(?=apps\/|packages\/|bench\/)/;
 
-/** "socket.io-parser", "apps/gateway/src/prompts/pipeline.ts", "node:internal/streams", "(garbage collector)". */
+/** "socket.io-parser", "apps/gateway/src/core/request.ts", "node:internal/streams", "(garbage collector)". */
 export function moduleOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const pkg = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);

@@ -20,9 +20,9 @@ import type { ToolRunner } from './mcp/types.js';
 import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
 import { MemoryHistoryStore } from './store/history.js';
 import type { Planner } from './planner/planner.js';
-import { createCancellations } from './prompts/cancellations.js';
-import { createPromptHandlers } from './prompts/handlers.js';
-import type { PromptLimiter } from './prompts/limits.js';
+import { createCancellations } from './core/cancellations.js';
+import { createRequestCore } from './core/request-core.js';
+import type { PromptLimiter } from './store/limits.js';
 import type { SessionRegistry } from './session/registry.js';
 import { createServerKicker } from './session/kicker.js';
 import { createDelivery } from './socket/delivery.js';
@@ -153,7 +153,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const delivery = createDelivery(io, deps.mailbox, logger);
   // Unmetered runner: the suggestions' background reads are not user requests and stay out of the tool metrics.
   const suggestions = createSuggestionService({ runner: deps.runner, history: deps.history, logger: logger.child({ component: 'suggest' }) });
-  const prompts = createPromptHandlers({
+  const core = createRequestCore({
     runner: meterToolCalls(deps.runner, metrics),
     planner: deps.planner,
     mailbox: deps.mailbox,
@@ -162,10 +162,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     limiter: deps.limiter,
     logger,
     metrics,
-    deliver: delivery.deliver,
     isDraining: () => admission.draining,
     cancellations,
-    emitProgress: delivery.progress,
   });
 
   // Everything a connection needs is built once here; per socket only its own state is allocated (a connection
@@ -182,7 +180,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   const attachEventLimit = createEventLimit({ limit: config.abuse.eventsPerWindow, windowMs: config.abuse.eventWindowMs, abuseWindows: config.abuse.eventAbuseWindows, logger, metrics });
   const eventDeps: EventDeps = {
-    prompts,
+    core,
+    delivery,
     runner: deps.runner,
     history: deps.history,
     mailbox: deps.mailbox,

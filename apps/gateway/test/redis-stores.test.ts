@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../src/shared/errors.js';
-import { createRedisPromptLimiter } from '../src/prompts/redis-limits.js';
+import { createRedisPromptLimiter } from '../src/store/redis-limits.js';
 import { RedisSessionRegistry } from '../src/session/redis-registry.js';
 import { RedisHistoryStore } from '../src/store/redis-history.js';
 import { PendingAbandoned } from '../src/store/idempotency.js';

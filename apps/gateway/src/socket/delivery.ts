@@ -5,14 +5,20 @@
 // (replaced, reconnecting) the user's room gets it, on whichever node the user now is.
 import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
-import type { Origin } from '../prompts/types.js';
+import type { ReplyPort } from '../core/types.js';
 import type { Mailbox } from '../store/mailbox.js';
 import { userRoom, type GatewayServer, type GatewaySocket } from '../shared/socket.js';
 
 const RECEIPT_TIMEOUT_MS = 30_000;
 
+
 export interface Delivery {
-  deliver(userId: string, response: PromptResponse, origin: Origin | undefined): void;
+  /**
+   * A request's response: through its ack (`ack`, called at most once) when it has one and its socket is still
+   * here, else as a prompt-response event to that socket (its receipt clears the mailbox), else to the user's room,
+   * reaching their live socket on whichever node.
+   */
+  deliver(userId: string, response: PromptResponse, socketId: string | undefined, ack: ((response: PromptResponse) => void) | undefined): void;
   /** prompt-progress of a request that asked for it: to its socket, or to the user's room when that is gone. */
   progress(userId: string, originSocketId: string | undefined, progress: PromptProgress): void;
   /** Re-sends undelivered responses to a socket that just connected. */
@@ -36,10 +42,10 @@ export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logg
   };
 
   return {
-    deliver(userId, response, origin) {
-      const socket = liveSocket(origin?.socketId);
+    deliver(userId, response, socketId, ack) {
+      const socket = liveSocket(socketId);
       if (!socket) io.to(userRoom(userId)).emit('prompt-response', response);
-      else if (origin?.reply) origin.reply(response);
+      else if (ack) ack(response);
       else sendWithReceipt(socket, userId, response);
     },
     progress(userId, originSocketId, progress) {
@@ -53,4 +59,26 @@ export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logg
       }
     },
   };
+}
+
+/**
+ * The request core's ReplyPort for one request from a socket: its answer and progress go through delivery, to the
+ * ack or the socket while it is here, else to the user's room. A class, so a request allocates one small object
+ * rather than a set of closures.
+ */
+export class SocketReplyPort implements ReplyPort {
+  constructor(
+    private readonly delivery: Delivery,
+    private readonly userId: string,
+    private readonly socketId: string,
+    private readonly ack: ((response: PromptResponse) => void) | undefined,
+  ) {}
+
+  reply(response: PromptResponse): void {
+    this.delivery.deliver(this.userId, response, this.socketId, this.ack);
+  }
+
+  progress(progress: PromptProgress): void {
+    this.delivery.progress(this.userId, this.socketId, progress);
+  }
 }

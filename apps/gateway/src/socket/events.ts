@@ -4,17 +4,18 @@ import type { Logger } from 'pino';
 import { AckResponseSchema, AuthRefreshSchema, CancelPromptSchema, EVENTS, GetHistorySchema, SuggestPromptsSchema, type AckResult, type PresenceUser } from '@leadlovers/protocol';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { InFlightTracker } from '../lifecycle/drain.js';
-import type { Cancellations } from '../prompts/cancellations.js';
+import type { Cancellations } from '../core/cancellations.js';
 import { GatewayError, toGatewayError } from '../shared/errors.js';
 import type { ToolRunner } from '../mcp/types.js';
-import type { createPromptHandlers } from '../prompts/handlers.js';
-import { splitArgs, type Ack } from '../prompts/payload.js';
+import type { RequestCore } from '../core/request-core.js';
+import { splitArgs, type Ack } from './args.js';
 import { describeZodError } from '../shared/validation.js';
-import { hostilePayload } from '../prompts/payload-guard.js';
+import { hostilePayload } from '../shared/payload-guard.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Mailbox } from '../store/mailbox.js';
 import type { SuggestionService } from '../suggest/service.js';
 import type { GatewaySocket } from '../shared/socket.js';
+import { SocketReplyPort, type Delivery } from './delivery.js';
 
 const CLIENT_EVENTS = new Set<string>([
   EVENTS.sendPrompt,
@@ -29,7 +30,9 @@ const CLIENT_EVENTS = new Set<string>([
 ]);
 
 export interface EventDeps {
-  prompts: ReturnType<typeof createPromptHandlers>;
+  /** The request core: send-prompt and call-tool run there; this layer only adapts Socket.IO to it. */
+  core: RequestCore;
+  delivery: Delivery;
   runner: ToolRunner;
   history: HistoryStore;
   mailbox: Mailbox;
@@ -95,12 +98,14 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
   };
 
   // A request counts as in flight until its ack is queued, so a drain never disconnects before the answer.
-  // Every path answers through delivery (origin.reply, once the response is stored); the ack after the pipeline is
+  // Every path answers through the request's port (once the response is stored); the ack after the core is
   // only a backstop, a no-op when delivery already answered: Socket.IO sends an ack at most once.
-  const request = (handler: typeof deps.prompts.sendPrompt): Handler => (socket, payload, ack) =>
-    deps.inFlight.track(handler(socket.data.user, payload, { socketId: socket.id, ...(ack ? { reply: ack } : {}) }).then((response) => ack?.(response)));
-  on(EVENTS.sendPrompt, false, request(deps.prompts.sendPrompt));
-  on(EVENTS.callTool, false, request(deps.prompts.callTool));
+  const request = (handler: RequestCore['sendPrompt']): Handler => (socket, payload, ack) => {
+    const port = new SocketReplyPort(deps.delivery, socket.data.user.id, socket.id, ack);
+    return deps.inFlight.track(handler(socket.data.user, payload, port).then((response) => ack?.(response)));
+  };
+  on(EVENTS.sendPrompt, false, request(deps.core.sendPrompt));
+  on(EVENTS.callTool, false, request(deps.core.callTool));
 
   on(EVENTS.listTools, true, async (_socket, _payload, ack) => {
     const tools = await deps.runner.listTools();

@@ -5,7 +5,7 @@ import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import type { ErrorEvent, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAddress } from '../../src/auth/connect-limit.js';
-import { hostilePayload, MAX_PAYLOAD_DEPTH } from '../../src/prompts/payload-guard.js';
+import { hostilePayload, MAX_PAYLOAD_DEPTH } from '../../src/shared/payload-guard.js';
 import { collect, connectError, connected, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
 import { record } from '../faults/ledger.js';

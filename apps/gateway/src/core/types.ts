@@ -1,4 +1,6 @@
-// What the prompt handlers need from the rest of the gateway, passed in (no globals), so tests can swap pieces.
+// The request core's ports: what it needs from the rest of the gateway (stores, pool, planner, metrics), passed in
+// with no globals, and the ReplyPort through which a transport (socket/ today) hears the answer. The core knows no
+// socket, ack or room: it runs validate → admit → plan → run → store → reply and hands the reply to the port.
 import type { Logger } from 'pino';
 import type { AuthenticatedUser, PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import type { GatewayMetrics } from '../metrics/metrics.js';
@@ -8,9 +10,9 @@ import type { HistoryStore } from '../store/history.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import type { Mailbox } from '../store/mailbox.js';
 import type { Cancellations } from './cancellations.js';
-import type { PromptLimiter } from './limits.js';
+import type { PromptLimiter } from '../store/limits.js';
 
-export interface PromptDeps {
+export interface CoreDeps {
   runner: ToolRunner;
   planner: Planner;
   mailbox: Mailbox;
@@ -19,25 +21,19 @@ export interface PromptDeps {
   limiter: PromptLimiter;
   logger: Logger;
   metrics: Pick<GatewayMetrics, 'requests' | 'requestDuration' | 'rateLimited' | 'plannerDuration'>;
-  /**
-   * Delivers a response: through the request's ack when it has one and its socket is still here, else as a
-   * prompt-response event to that socket (its receipt clears the mailbox), else to the user's room, reaching
-   * their live socket on whichever node.
-   */
-  deliver(userId: string, response: PromptResponse, origin: Origin | undefined): void;
   /** Requests running on this node, by user and requestId, so cancel-prompt can abort them. */
   cancellations: Cancellations;
   /** While the node drains, new requests are refused (SERVER_DRAINING) so that in-flight ones can finish. */
   isDraining(): boolean;
-  /** prompt-progress of a request sent with progress: true, to its socket (or the user's room when it is gone). */
-  emitProgress(userId: string, originSocketId: string | undefined, payload: PromptProgress): void;
 }
 
-/** Where a request came from: its socket on this node and, when the client passed one, its Socket.IO ack. */
-export interface Origin {
-  socketId: string | undefined;
-  /** Called at most once, with the response: then no prompt-response event goes to that socket. */
-  reply?: (response: PromptResponse) => void;
+/**
+ * Where a request's answer goes, handed in by the transport with the request. The core calls `reply` exactly once,
+ * with the response, after it is stored (refusals too); `progress` only for requests sent with progress: true.
+ */
+export interface ReplyPort {
+  reply(response: PromptResponse): void;
+  progress(progress: PromptProgress): void;
 }
 
 export interface RequestSpec {
@@ -53,8 +49,8 @@ export interface RequestSpec {
    * A server-made id (`srv-…`) can never be repeated, and storing its response for 24 h would only cost memory.
    */
   keyed: boolean;
-  /** The socket that sent the request, and its ack. */
-  origin: Origin | undefined;
+  /** Where the answer goes. */
+  port: ReplyPort;
   /** The client asked for prompt-progress events. */
   progress: boolean;
 }

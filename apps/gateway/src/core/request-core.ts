@@ -9,14 +9,14 @@ import type { Language } from '../planner/types.js';
 import { summarize } from '../planner/summaries.js';
 import { fingerprint, requestIdOf } from './payload.js';
 import { describeZodError, zodIssues } from '../shared/validation.js';
-import { hostilePayload } from './payload-guard.js';
+import { hostilePayload } from '../shared/payload-guard.js';
 import { DROP_PROGRESS, failure, serveRequest } from './pipeline.js';
-import type { DraftResponse, Origin, PromptDeps } from './types.js';
+import type { CoreDeps, DraftResponse, ReplyPort } from './types.js';
 
 /** Whether requestIdOf() took the id from the payload (rather than making one up). */
 const clientChose = (payload: unknown, requestId: string): boolean => (payload as { requestId?: unknown } | null)?.requestId === requestId;
 
-export function createPromptHandlers(deps: PromptDeps) {
+export function createRequestCore(deps: CoreDeps) {
   /**
    * Confirms the responses listed in `received`, without holding up the request (and before it runs). `valid`:
    * the list from a payload that passed validation; otherwise it is checked on its own, so a request refused for
@@ -36,29 +36,29 @@ export function createPromptHandlers(deps: PromptDeps) {
     deps.mailbox.ackMany(user.id, received).catch((err: unknown) => deps.logger.warn({ err, userId: user.id }, 'mailbox ack of received responses failed'));
   }
 
-  function refuse(user: AuthenticatedUser, origin: Origin | undefined, requestId: string, error: GatewayError, extra: Partial<DraftResponse> = {}): PromptResponse {
+  function refuse(user: AuthenticatedUser, port: ReplyPort, requestId: string, error: GatewayError, extra: Partial<DraftResponse> = {}): PromptResponse {
     const response: PromptResponse = { ...failure(error, extra), requestId, metadata: { executionTime: 0 } };
-    deps.deliver(user.id, response, origin);
+    port.reply(response);
     deps.logger.info({ requestId, userId: user.id, account: user.account, code: error.code }, 'request refused: invalid payload');
     return response;
   }
 
-  async function sendPrompt(user: AuthenticatedUser, payload: unknown, origin?: Origin): Promise<PromptResponse> {
+  async function sendPrompt(user: AuthenticatedUser, payload: unknown, port: ReplyPort): Promise<PromptResponse> {
     const requestId = requestIdOf(payload);
     const hostile = hostilePayload(payload);
-    if (hostile) return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${hostile}`));
+    if (hostile) return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${hostile}`));
     const parsed = SendPromptSchema.safeParse(payload);
     if (parsed.success) {
       if (parsed.data.received) confirmReceived(user, payload, parsed.data.received);
     } else {
       confirmReceived(user, payload);
-      return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
+      return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
     }
     const { prompt, conversationId } = parsed.data;
     const caller = { account: user.account, userId: user.id, requestId };
     // progress and received are how the answer travels, not what is asked: outside the fingerprint.
     const keyed = clientChose(payload, requestId);
-    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: keyed ? fingerprint({ prompt, conversationId }) : '', keyed, origin, progress: parsed.data.progress === true };
+    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: keyed ? fingerprint({ prompt, conversationId }) : '', keyed, port, progress: parsed.data.progress === true };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       const outcome = await deps.planner.run({ prompt, caller, onProgress, signal, ...(conversationId ? { conversationId } : {}) }, deps.runner);
@@ -97,29 +97,29 @@ export function createPromptHandlers(deps: PromptDeps) {
     });
   }
 
-  async function callTool(user: AuthenticatedUser, payload: unknown, origin?: Origin): Promise<PromptResponse> {
+  async function callTool(user: AuthenticatedUser, payload: unknown, port: ReplyPort): Promise<PromptResponse> {
     const requestId = requestIdOf(payload);
     const hostile = hostilePayload(payload);
-    if (hostile) return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${hostile}`));
+    if (hostile) return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${hostile}`));
     const parsed = CallToolSchema.safeParse(payload);
     if (parsed.success) {
       if (parsed.data.received) confirmReceived(user, payload, parsed.data.received);
     } else {
       confirmReceived(user, payload);
-      return refuse(user, origin, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));
+      return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));
     }
     const { tool } = parsed.data;
     if (!isToolName(tool)) {
-      return refuse(user, origin, requestId, new GatewayError('UNKNOWN_TOOL', `Unknown tool "${tool}"`, { tools: TOOL_NAMES }));
+      return refuse(user, port, requestId, new GatewayError('UNKNOWN_TOOL', `Unknown tool "${tool}"`, { tools: TOOL_NAMES }));
     }
     const args = toolInputSchema(tool).safeParse(parsed.data.arguments);
     if (!args.success) {
-      return refuse(user, origin, requestId, new GatewayError('INVALID_ARGUMENTS', `Invalid arguments for ${tool}: ${describeZodError(args.error)}`, { issues: zodIssues(args.error) }), { tool });
+      return refuse(user, port, requestId, new GatewayError('INVALID_ARGUMENTS', `Invalid arguments for ${tool}: ${describeZodError(args.error)}`, { issues: zodIssues(args.error) }), { tool });
     }
     const caller = { account: user.account, userId: user.id, requestId };
     const progress = parsed.data.progress === true;
     const keyed = clientChose(payload, requestId);
-    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: keyed ? fingerprint({ tool, arguments: parsed.data.arguments }) : '', keyed, origin, progress };
+    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: keyed ? fingerprint({ tool, arguments: parsed.data.arguments }) : '', keyed, port, progress };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       if (progress) onProgress({ stage: 'tool-started', tool });
@@ -143,6 +143,8 @@ export function createPromptHandlers(deps: PromptDeps) {
 
   return { sendPrompt, callTool };
 }
+
+export type RequestCore = ReturnType<typeof createRequestCore>;
 
 function fromToolResult(tool: string, result: ToolCallResult, language: Language, metadata: NonNullable<DraftResponse['metadata']>): DraftResponse {
   if (!result.ok) {

@@ -1,15 +1,14 @@
 // The path every send-prompt and call-tool request takes after validation: idempotency, admission limits, the
-// work itself, then mailbox, idempotency and history (all stored before the client hears of it), delivery and a
-// log line. Every path delivers exactly one response to the user — through the request's ack when it has one,
-// else as a prompt-response event — and returns it. Any throw on the way becomes a failure response with a code;
-// nothing here can take the socket or the node down.
+// work itself, then mailbox, idempotency and history (all stored before the client hears of it), the reply and a
+// log line. Every path hands exactly one response to the request's ReplyPort and returns it. Any throw on the way
+// becomes a failure response with a code; nothing here can take the transport or the node down.
 import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { GatewayError, toGatewayError } from '../shared/errors.js';
 import { PendingAbandoned, type IdempotencyStart } from '../store/idempotency.js';
 import { fixedFieldLogger } from '../shared/logger.js';
 import { codeLabel, toolLabel } from '../metrics/metrics.js';
-import type { DraftResponse, PromptDeps, RequestSpec } from './types.js';
+import type { DraftResponse, CoreDeps, RequestSpec } from './types.js';
 
 export type ProgressSink = (progress: Omit<PromptProgress, 'requestId'>) => void;
 export type Work = (onProgress: ProgressSink, signal: AbortSignal) => Promise<DraftResponse>;
@@ -40,7 +39,7 @@ function stampResponse(draft: DraftResponse, requestId: string, started: number)
 }
 
 /** Counts a request that reached admission (refused there or answered); answers from the idempotency store are not new work. */
-function recordRequest(deps: PromptDeps, spec: RequestSpec, response: PromptResponse, started: number): void {
+function recordRequest(deps: CoreDeps, spec: RequestSpec, response: PromptResponse, started: number): void {
   const tool = toolLabel(response.tool);
   const code = response.isSuccess ? 'OK' : codeLabel(response.code);
   deps.metrics.requests.inc({ kind: spec.kind, tool, planner: spec.kind === 'prompt' ? deps.planner.name : 'none', code });
@@ -48,7 +47,7 @@ function recordRequest(deps: PromptDeps, spec: RequestSpec, response: PromptResp
   if (code === 'RATE_LIMITED') deps.metrics.rateLimited.inc();
 }
 
-export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Work): Promise<PromptResponse> {
+export async function serveRequest(deps: CoreDeps, spec: RequestSpec, work: Work): Promise<PromptResponse> {
   const started = performance.now();
   const { user, requestId } = spec;
   const bindings = { requestId, userId: user.id, account: user.account, kind: spec.kind };
@@ -59,7 +58,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
 
   if (deps.isDraining()) {
     const refused = stamp(failure(new GatewayError('SERVER_DRAINING', 'This node is shutting down; resend after reconnecting (same requestId is safe)')));
-    deps.deliver(user.id, refused, spec.origin);
+    spec.port.reply(refused);
     return refused;
   }
 
@@ -87,18 +86,18 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
       // The first attempt was refused or timed out: the client may retry with the same key.
       answer = stamp(failure(toGatewayError(err)));
     }
-    deps.deliver(user.id, answer, spec.origin);
+    spec.port.reply(answer);
     log().info({ code: answer.code }, 'repeated requestId answered from the first attempt');
     return answer;
   }
   if (known.status === 'mismatch') {
     const refused = stamp(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')));
-    deps.deliver(user.id, refused, spec.origin);
+    spec.port.reply(refused);
     return refused;
   }
   if (known.status === 'done') {
     const response = { ...known.response, metadata: { ...known.response.metadata, replayed: true } };
-    deps.deliver(user.id, response, spec.origin);
+    spec.port.reply(response);
     log().info({ code: response.code }, 'repeated requestId answered from the stored response');
     return response;
   }
@@ -117,7 +116,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     } catch (err) {
       const refused = stamp(failure(toGatewayError(err)));
       if (spec.keyed) await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log().warn({ err }, 'could not release the idempotency key'));
-      deps.deliver(user.id, refused, spec.origin);
+      spec.port.reply(refused);
       recordRequest(deps, spec, refused, started);
       log().warn({ code: refused.code }, 'request refused by limits');
       return refused;
@@ -127,7 +126,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
     const cancel = deps.cancellations.register(user.id, requestId);
     try {
       const onProgress: ProgressSink = spec.progress
-        ? (progress) => deps.emitProgress(user.id, spec.origin?.socketId, { ...progress, requestId })
+        ? (progress) => spec.port.progress({ ...progress, requestId })
         : DROP_PROGRESS;
       response = stamp(await work(onProgress, cancel.signal));
     } catch (err) {
@@ -149,7 +148,7 @@ export async function serveRequest(deps: PromptDeps, spec: RequestSpec, work: Wo
         .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
         .catch((err: unknown) => log().error({ err }, 'could not append history')),
     ]);
-    deps.deliver(user.id, response, spec.origin);
+    spec.port.reply(response);
 
     recordRequest(deps, spec, response, started);
     accessLog(deps.logger).info(

@@ -1,18 +1,7 @@
-// Helpers shared by the event handlers: split Socket.IO handler arguments into payload and ack, and fingerprint
-// payloads for idempotency.
+// The request's identity: the requestId it answers under (the client's, or one made here) and the payload's
+// fingerprint for idempotency.
 import * as crypto from 'node:crypto';
 import { MAX_REQUEST_ID_LENGTH, REQUEST_ID_PATTERN } from '@leadlovers/protocol';
-
-export type Ack = (value: unknown) => void;
-
-/** Socket.IO passes the ack callback as the last argument, if the client gave one. */
-export function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
-  const last = args[args.length - 1];
-  if (typeof last === 'function') {
-    return { payload: args.length > 1 ? args[0] : undefined, ack: last as Ack };
-  }
-  return { payload: args[0], ack: undefined };
-}
 
 /** The client's requestId when it is usable, else a server-made one, so even a refusal can be correlated. */
 export function requestIdOf(payload: unknown): string {
