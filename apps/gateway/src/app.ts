@@ -18,7 +18,6 @@ import { createRequestHandler } from './http/routes.js';
 import { meterToolCalls } from './metrics/metered-runner.js';
 import type { ToolRunner } from './mcp/types.js';
 import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
-import { MemoryHistoryStore } from './store/history.js';
 import type { Planner } from './planner/planner.js';
 import { createCancellations } from './core/cancellations.js';
 import { createRequestCore } from './core/request-core.js';
@@ -94,7 +93,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     createMetrics({
       runner: deps.runner,
       isRedisReady: deps.cluster?.isReady,
-      historyBytes: history instanceof MemoryHistoryStore ? () => history.bytes : undefined,
+      historyBytes: history.bytes === undefined ? undefined : () => history.bytes ?? 0,
     });
   const ownsMetrics = !deps.metrics;
   const metricsHandler = createMetricsHandler(metrics.registry, config.metrics.token);

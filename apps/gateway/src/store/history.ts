@@ -10,6 +10,8 @@ import type { HistoryEntry } from '@leadlovers/protocol';
 export interface HistoryStore {
   append(userId: string, entry: HistoryEntry): Promise<void>;
   list(userId: string, limit: number): Promise<HistoryEntry[]>;
+  /** Bytes this node holds for every user together, where the store lives in this process (memory); else absent. */
+  readonly bytes?: number;
   close(): Promise<void>;
 }
 
