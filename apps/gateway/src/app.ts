@@ -21,7 +21,6 @@ import { createMetrics, type GatewayMetrics } from './metrics/metrics.js';
 import type { Planner } from './planner/planner.js';
 import { createCancellations } from './core/cancellations.js';
 import { createRequestCore } from './core/request-core.js';
-import type { PromptLimiter } from './store/limits.js';
 import type { SessionRegistry } from './session/registry.js';
 import { createServerKicker } from './session/kicker.js';
 import { createDelivery } from './socket/delivery.js';
@@ -31,7 +30,7 @@ import { listPresence } from './socket/presence.js';
 import { createLifecycle } from './socket/session-lifecycle.js';
 import type { GatewayServer } from './shared/socket.js';
 import type { HistoryStore } from './store/history.js';
-import type { IdempotencyStore } from './store/idempotency.js';
+import type { RequestState } from './store/request-state.js';
 import type { Mailbox } from './store/mailbox.js';
 import { createSuggestionService } from './suggest/service.js';
 import { createServerNotifier, type Notifier } from './notify/notifier.js';
@@ -46,9 +45,9 @@ export interface GatewayDeps {
   planner: Planner;
   sessions: SessionRegistry;
   mailbox: Mailbox;
-  idempotency: IdempotencyStore;
   history: HistoryStore;
-  limiter: PromptLimiter;
+  /** Admission and completion of every request (idempotency, limits, mailbox and history writes). */
+  state: RequestState;
   /** Webhook deliveries already published (default: in memory, for the replay window). */
   replays?: ReplayGuard | undefined;
   /** Redis adapter, cross-node kicks and readiness; absent on a single in-memory node. */
@@ -155,10 +154,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const core = createRequestCore({
     runner: meterToolCalls(deps.runner, metrics),
     planner: deps.planner,
+    state: deps.state,
     mailbox: deps.mailbox,
-    idempotency: deps.idempotency,
-    history: deps.history,
-    limiter: deps.limiter,
     logger,
     metrics,
     isDraining: () => admission.draining,

@@ -16,12 +16,12 @@ import { withConversations } from './planner/conversation.js';
 import { selectSampler } from './planner/sampling.js';
 import { selectPlanner } from './planner/select.js';
 import { createPromptLimiter } from './store/limits.js';
-import { createRedisPromptLimiter } from './store/redis-limits.js';
 import { RedisSessionRegistry } from './session/redis-registry.js';
 import { MemoryConversationStore, type ConversationStore } from './store/conversation.js';
 import { RedisConversationStore } from './store/redis-conversation.js';
 import { RedisHistoryStore } from './store/redis-history.js';
-import { RedisIdempotencyStore } from './store/redis-idempotency.js';
+import { createRedisRequestState } from './store/redis-request-state.js';
+import { createMemoryRequestState } from './store/request-state.js';
 import { RedisMailbox } from './store/redis-mailbox.js';
 import { MemorySessionRegistry } from './session/registry.js';
 import { MemoryHistoryStore } from './store/history.js';
@@ -116,7 +116,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
     devSecret,
     defaults,
     async close() {
-      await Promise.allSettled([runner.close(), state.sessions.close(), state.mailbox.close(), state.idempotency.close(), state.history.close(), conversations.close()]);
+      await Promise.allSettled([runner.close(), state.sessions.close(), state.mailbox.close(), state.history.close(), conversations.close()]);
     },
   };
 }
@@ -133,17 +133,23 @@ function samplingTimeoutsFor(config: Config): { serverMs: number; gatewayMs: num
   return { serverMs, gatewayMs };
 }
 
-type SharedState = Pick<GatewayDeps, 'sessions' | 'mailbox' | 'idempotency' | 'history' | 'limiter' | 'replays'>;
+type SharedState = Pick<GatewayDeps, 'sessions' | 'mailbox' | 'history' | 'state' | 'replays'>;
 
 function memoryState(config: Config): SharedState {
   const { limits } = config;
+  const mailbox = new MemoryMailbox({ ttlMs: limits.mailboxTtlS * 1000, maxPerUser: limits.mailboxMaxPerUser });
+  const history = new MemoryHistoryStore(limits.historyLimit, { maxBytes: limits.historyMemoryBytes });
   return {
     replays: new MemoryReplayGuard(config.webhooks.replayWindowS * 1000),
     sessions: new MemorySessionRegistry(),
-    mailbox: new MemoryMailbox({ ttlMs: limits.mailboxTtlS * 1000, maxPerUser: limits.mailboxMaxPerUser }),
-    idempotency: new MemoryIdempotencyStore(limits.idempotencyTtlS * 1000),
-    history: new MemoryHistoryStore(limits.historyLimit, { maxBytes: limits.historyMemoryBytes }),
-    limiter: createPromptLimiter({ perMinute: limits.promptRatePerMinute, maxInFlight: limits.promptMaxInFlight }),
+    mailbox,
+    history,
+    state: createMemoryRequestState({
+      mailbox,
+      history,
+      idempotency: new MemoryIdempotencyStore(limits.idempotencyTtlS * 1000),
+      limiter: createPromptLimiter({ perMinute: limits.promptRatePerMinute, maxInFlight: limits.promptMaxInFlight }),
+    }),
   };
 }
 
@@ -153,14 +159,17 @@ function redisState(redis: Redis, prefix: string, config: Config): SharedState {
     replays: new RedisReplayGuard(redis, prefix, config.webhooks.replayWindowS),
     sessions: new RedisSessionRegistry(redis, { prefix, ttlSeconds: config.sessionTtlS }),
     mailbox: new RedisMailbox(redis, { prefix, ttlSeconds: limits.mailboxTtlS, maxPerUser: limits.mailboxMaxPerUser }),
-    idempotency: new RedisIdempotencyStore(redis, { prefix, ttlSeconds: limits.idempotencyTtlS }),
     history: new RedisHistoryStore(redis, { prefix, maxPerUser: limits.historyLimit }),
-    limiter: createRedisPromptLimiter(redis, {
+    state: createRedisRequestState(redis, {
       prefix,
       perMinute: limits.promptRatePerMinute,
       maxInFlight: limits.promptMaxInFlight,
       // A node that dies mid-request must not hold a user's in-flight slot for longer than a request can last.
       inFlightTtlSeconds: Math.ceil((config.mcp.callTimeoutMs * 2) / 1000) + 5,
+      idempotencyTtlSeconds: limits.idempotencyTtlS,
+      mailboxTtlSeconds: limits.mailboxTtlS,
+      mailboxMaxPerUser: limits.mailboxMaxPerUser,
+      historyMaxPerUser: limits.historyLimit,
     }),
   };
 }

@@ -1,11 +1,12 @@
-// The path every send-prompt and call-tool request takes after validation: idempotency, admission limits, the
-// work itself, then mailbox, idempotency and history (all stored before the client hears of it), the reply and a
-// log line. Every path hands exactly one response to the request's ReplyPort and returns it. Any throw on the way
+// The path every send-prompt and call-tool request takes after validation: admission (idempotency claim, limits
+// and the confirmations it carries, in one call to the request state), the work itself, completion (mailbox,
+// idempotency and history, stored before the client hears of it), the reply and a log line. Every path hands exactly one response to the request's ReplyPort and returns it. Any throw on the way
 // becomes a failure response with a code; nothing here can take the transport or the node down.
 import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { GatewayError, toGatewayError } from '../shared/errors.js';
-import { PendingAbandoned, type IdempotencyStart } from '../store/idempotency.js';
+import { PendingAbandoned } from '../store/idempotency.js';
+import type { Admission } from '../store/request-state.js';
 import { fixedFieldLogger } from '../shared/logger.js';
 import { codeLabel, toolLabel } from '../metrics/metrics.js';
 import type { DraftResponse, CoreDeps, RequestSpec } from './types.js';
@@ -57,30 +58,24 @@ export async function serveRequest(deps: CoreDeps, spec: RequestSpec, work: Work
   const stamp = (draft: DraftResponse): PromptResponse => stampResponse(draft, requestId, started);
 
   if (deps.isDraining()) {
+    if (spec.received.length) deps.mailbox.ackMany(user.id, spec.received).catch((err: unknown) => log().warn({ err }, 'mailbox ack of received responses failed'));
     const refused = stamp(failure(new GatewayError('SERVER_DRAINING', 'This node is shutting down; resend after reconnecting (same requestId is safe)')));
     spec.port.reply(refused);
     return refused;
   }
 
-  const begin = (): Promise<IdempotencyStart> => {
-    if (!spec.keyed) return Promise.resolve({ status: 'new' });
-    return deps.idempotency.begin(user.id, requestId, spec.fingerprint).catch((err: unknown) => {
-      // Store unreachable (Redis down): serve the request rather than refuse it; a retry may then run twice.
-      log().warn({ err }, 'idempotency store unavailable; running the request without a key');
-      return { status: 'new' } as const;
-    });
-  };
-  let known = await begin();
-  // A retry waits for the first attempt; if that attempt's marker vanishes (its node died), the retry takes over.
-  for (let takeovers = 0; known.status === 'pending'; takeovers++) {
+  const admit = (): Promise<Admission> => deps.state.admit({ userId: user.id, requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, received: spec.received });
+  let admission = await admit();
+  // A retry waits for the first attempt; if that attempt's claim vanishes (its node died), the retry takes over.
+  for (let takeovers = 0; admission.status === 'pending'; takeovers++) {
     let answer: PromptResponse;
     try {
-      const stored = await known.wait;
+      const stored = await admission.wait;
       answer = { ...stored, metadata: { ...stored.metadata, replayed: true } };
     } catch (err) {
       if (err instanceof PendingAbandoned && takeovers < 2) {
         log().info('the first attempt stopped without a response; taking the request over');
-        known = await begin();
+        admission = await admit();
         continue;
       }
       // The first attempt was refused or timed out: the client may retry with the same key.
@@ -90,71 +85,54 @@ export async function serveRequest(deps: CoreDeps, spec: RequestSpec, work: Work
     log().info({ code: answer.code }, 'repeated requestId answered from the first attempt');
     return answer;
   }
-  if (known.status === 'mismatch') {
-    const refused = stamp(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')));
-    spec.port.reply(refused);
-    return refused;
-  }
-  if (known.status === 'done') {
-    const response = { ...known.response, metadata: { ...known.response.metadata, replayed: true } };
-    spec.port.reply(response);
-    log().info({ code: response.code }, 'repeated requestId answered from the stored response');
-    return response;
-  }
-  const stopLease = spec.keyed ? deps.idempotency.keepAlive(user.id, requestId, spec.fingerprint) : undefined;
-  try {
-    return await run();
-  } finally {
-    stopLease?.();
-  }
-
-  async function run(): Promise<PromptResponse> {
-
-    let release: (() => void) | undefined;
-    try {
-      release = await deps.limiter.acquire(user.id);
-    } catch (err) {
-      const refused = stamp(failure(toGatewayError(err)));
-      if (spec.keyed) await deps.idempotency.abandon(user.id, requestId, refused).catch((err: unknown) => log().warn({ err }, 'could not release the idempotency key'));
+  switch (admission.status) {
+    case 'mismatch': {
+      const refused = stamp(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')));
+      spec.port.reply(refused);
+      return refused;
+    }
+    case 'done': {
+      const response = { ...admission.response, metadata: { ...admission.response.metadata, replayed: true } };
+      spec.port.reply(response);
+      log().info({ code: response.code }, 'repeated requestId answered from the stored response');
+      return response;
+    }
+    case 'refused': {
+      const refused = stamp(failure(admission.error));
       spec.port.reply(refused);
       recordRequest(deps, spec, refused, started);
       log().warn({ code: refused.code }, 'request refused by limits');
       return refused;
     }
-
-    let response: PromptResponse;
-    const cancel = deps.cancellations.register(user.id, requestId);
-    try {
-      const onProgress: ProgressSink = spec.progress
-        ? (progress) => spec.port.progress({ ...progress, requestId })
-        : DROP_PROGRESS;
-      response = stamp(await work(onProgress, cancel.signal));
-    } catch (err) {
-      const error = toGatewayError(err);
-      if (error.code === 'INTERNAL') log().error({ err }, 'request failed unexpectedly');
-      response = stamp(failure(error));
-    } finally {
-      cancel.done();
-      release();
-    }
-
-    // Everything is stored before the client hears of it (concurrently: one round trip's wait in Redis), so once it
-    // has the response, a retry is answered from the store, get-history lists it on any node, and a reconnect
-    // replays it from the mailbox until it is confirmed.
-    await Promise.all([
-      deps.mailbox.put(user.id, response).catch((err: unknown) => log().error({ err }, 'could not store response in mailbox; delivering anyway')),
-      spec.keyed && deps.idempotency.complete(user.id, requestId, response).catch((err: unknown) => log().warn({ err }, 'could not store the idempotency key')),
-      deps.history
-        .append(user.id, { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString(), response })
-        .catch((err: unknown) => log().error({ err }, 'could not append history')),
-    ]);
-    spec.port.reply(response);
-
-    recordRequest(deps, spec, response, started);
-    accessLog(deps.logger).info(
-      { ...bindings, tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
-      spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',
-    );
-    return response;
   }
+  const { ticket } = admission;
+  const stopLease = spec.keyed ? deps.state.keepAlive(user.id, requestId, spec.fingerprint) : undefined;
+  let response: PromptResponse;
+  const cancel = deps.cancellations.register(user.id, requestId);
+  try {
+    const onProgress: ProgressSink = spec.progress ? (progress) => spec.port.progress({ ...progress, requestId }) : DROP_PROGRESS;
+    response = stamp(await work(onProgress, cancel.signal));
+  } catch (err) {
+    const error = toGatewayError(err);
+    if (error.code === 'INTERNAL') log().error({ err }, 'request failed unexpectedly');
+    response = stamp(failure(error));
+  } finally {
+    cancel.done();
+    stopLease?.();
+  }
+
+  // Everything is stored before the client hears of it (one round trip in Redis), so once it has the response, a
+  // retry is answered from the store, get-history lists it on any node, and a reconnect replays it from the mailbox
+  // until it is confirmed. A store that cannot be reached does not keep the answer from the client.
+  await deps.state
+    .complete({ userId: user.id, requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, ticket, response, entry: { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString() } })
+    .catch((err: unknown) => log().error({ err }, 'could not store the response (mailbox, idempotency, history); delivering anyway'));
+  spec.port.reply(response);
+
+  recordRequest(deps, spec, response, started);
+  accessLog(deps.logger).info(
+    { ...bindings, tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
+    spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',
+  );
+  return response;
 }

@@ -1,6 +1,7 @@
 // send-prompt and call-tool: validate the payload, then run the request through the pipeline. Validation
 // failures are answered right here with INVALID_PAYLOAD / UNKNOWN_TOOL / INVALID_ARGUMENTS. A `received` list
-// (responses the client got through earlier acks) clears the mailbox first, whatever becomes of the request.
+// (responses the client got through earlier acks) clears the mailbox whatever becomes of the request: in the
+// request's admission when it gets that far, else on its own here.
 import { CallToolSchema, ReceivedSchema, SendPromptSchema, type AuthenticatedUser, type PromptResponse } from '@leadlovers/protocol';
 import { TOOL_NAMES, isToolName, toolInputSchema } from '@leadlovers/tools';
 import { GatewayError } from '../shared/errors.js';
@@ -18,12 +19,11 @@ const clientChose = (payload: unknown, requestId: string): boolean => (payload a
 
 export function createRequestCore(deps: CoreDeps) {
   /**
-   * Confirms the responses listed in `received`, without holding up the request (and before it runs). `valid`:
-   * the list from a payload that passed validation; otherwise it is checked on its own, so a request refused for
-   * another reason still confirms. A malformed list is left to the request's validation, which refuses it;
-   * unknown or foreign requestIds just remove nothing.
+   * Confirms the responses listed in `received` of a request refused before admission, without holding up the
+   * answer. `valid`: the list from a payload that passed validation; otherwise it is checked on its own. A malformed
+   * list is left to the request's validation, which refuses it; unknown or foreign requestIds just remove nothing.
    */
-  function confirmReceived(user: AuthenticatedUser, payload: unknown, valid?: string[]): void {
+  function confirmReceived(user: AuthenticatedUser, payload: unknown, valid?: readonly string[]): void {
     let received = valid;
     if (!received) {
       const raw = payload !== null && typeof payload === 'object' ? (payload as { received?: unknown }).received : undefined;
@@ -48,9 +48,7 @@ export function createRequestCore(deps: CoreDeps) {
     const hostile = hostilePayload(payload);
     if (hostile) return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${hostile}`));
     const parsed = SendPromptSchema.safeParse(payload);
-    if (parsed.success) {
-      if (parsed.data.received) confirmReceived(user, payload, parsed.data.received);
-    } else {
+    if (!parsed.success) {
       confirmReceived(user, payload);
       return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
     }
@@ -58,7 +56,7 @@ export function createRequestCore(deps: CoreDeps) {
     const caller = { account: user.account, userId: user.id, requestId };
     // progress and received are how the answer travels, not what is asked: outside the fingerprint.
     const keyed = clientChose(payload, requestId);
-    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: keyed ? fingerprint({ prompt, conversationId }) : '', keyed, port, progress: parsed.data.progress === true };
+    const spec = { user, requestId, kind: 'prompt' as const, input: prompt, fingerprint: keyed ? fingerprint({ prompt, conversationId }) : '', keyed, port, progress: parsed.data.progress === true, received: parsed.data.received ?? [] };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       const outcome = await deps.planner.run({ prompt, caller, onProgress, signal, ...(conversationId ? { conversationId } : {}) }, deps.runner);
@@ -102,24 +100,25 @@ export function createRequestCore(deps: CoreDeps) {
     const hostile = hostilePayload(payload);
     if (hostile) return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${hostile}`));
     const parsed = CallToolSchema.safeParse(payload);
-    if (parsed.success) {
-      if (parsed.data.received) confirmReceived(user, payload, parsed.data.received);
-    } else {
+    if (!parsed.success) {
       confirmReceived(user, payload);
       return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));
     }
     const { tool } = parsed.data;
+    const received = parsed.data.received ?? [];
     if (!isToolName(tool)) {
+      confirmReceived(user, payload, received);
       return refuse(user, port, requestId, new GatewayError('UNKNOWN_TOOL', `Unknown tool "${tool}"`, { tools: TOOL_NAMES }));
     }
     const args = toolInputSchema(tool).safeParse(parsed.data.arguments);
     if (!args.success) {
+      confirmReceived(user, payload, received);
       return refuse(user, port, requestId, new GatewayError('INVALID_ARGUMENTS', `Invalid arguments for ${tool}: ${describeZodError(args.error)}`, { issues: zodIssues(args.error) }), { tool });
     }
     const caller = { account: user.account, userId: user.id, requestId };
     const progress = parsed.data.progress === true;
     const keyed = clientChose(payload, requestId);
-    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: keyed ? fingerprint({ tool, arguments: parsed.data.arguments }) : '', keyed, port, progress };
+    const spec = { user, requestId, kind: 'tool' as const, input: tool, fingerprint: keyed ? fingerprint({ tool, arguments: parsed.data.arguments }) : '', keyed, port, progress, received };
 
     return serveRequest(deps, spec, async (onProgress, signal) => {
       if (progress) onProgress({ stage: 'tool-started', tool });

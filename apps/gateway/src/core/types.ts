@@ -6,19 +6,17 @@ import type { AuthenticatedUser, PromptProgress, PromptResponse } from '@leadlov
 import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { ToolRunner } from '../mcp/types.js';
 import type { Planner } from '../planner/planner.js';
-import type { HistoryStore } from '../store/history.js';
-import type { IdempotencyStore } from '../store/idempotency.js';
 import type { Mailbox } from '../store/mailbox.js';
 import type { Cancellations } from './cancellations.js';
-import type { PromptLimiter } from '../store/limits.js';
+import type { RequestState } from '../store/request-state.js';
 
 export interface CoreDeps {
   runner: ToolRunner;
   planner: Planner;
-  mailbox: Mailbox;
-  idempotency: IdempotencyStore;
-  history: HistoryStore;
-  limiter: PromptLimiter;
+  /** Admission and completion of each request: one round trip each in Redis. */
+  state: RequestState;
+  /** Confirmations carried by a request refused before admission (its payload was invalid). */
+  mailbox: Pick<Mailbox, 'ackMany'>;
   logger: Logger;
   metrics: Pick<GatewayMetrics, 'requests' | 'requestDuration' | 'rateLimited' | 'plannerDuration'>;
   /** Requests running on this node, by user and requestId, so cancel-prompt can abort them. */
@@ -51,6 +49,8 @@ export interface RequestSpec {
   keyed: boolean;
   /** Where the answer goes. */
   port: ReplyPort;
+  /** Earlier responses the client confirms with this request (`received`). */
+  received: readonly string[];
   /** The client asked for prompt-progress events. */
   progress: boolean;
 }

@@ -1,6 +1,7 @@
 // Per-user admission for prompts and tool calls: a rate limit (points per minute, rate-limiter-flexible) and a cap
-// on requests in flight, so one user cannot starve the pool for everyone else. In memory here (one node); the
-// cluster-wide limiter in redis-limits.ts shares the error construction below.
+// on requests in flight, so one user cannot starve the pool for everyone else. In memory (one node, and each
+// node's insurance while Redis is down); in Redis the admission script counts both (redis-request-state.ts) and
+// answers with the errors built here.
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { GatewayError } from '../shared/errors.js';
 
@@ -20,17 +21,17 @@ export function busyError(maxInFlight: number): GatewayError {
   return new GatewayError('BUSY', `Too many requests in progress (at most ${maxInFlight} at once); wait for one to finish`);
 }
 
-/** Consumes one point of the user's rate, turning a refusal into RATE_LIMITED with the wait in details. */
+/** RATE_LIMITED with the wait in details (`retryAfterMs`). */
+export function rateLimitedError(perMinute: number, retryAfterMs: number): GatewayError {
+  return new GatewayError('RATE_LIMITED', `Rate limit of ${perMinute} requests per minute reached; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs });
+}
+
+/** Consumes one point of the user's rate, turning a refusal into RATE_LIMITED. */
 export async function consumeRate(rate: RateLimiterAbstract, userId: string, perMinute: number): Promise<void> {
   try {
     await rate.consume(userId);
   } catch (err) {
-    if (err instanceof RateLimiterRes) {
-      const retryInS = Math.ceil(err.msBeforeNext / 1000);
-      throw new GatewayError('RATE_LIMITED', `Rate limit of ${perMinute} requests per minute reached; retry in ${retryInS} s`, {
-        retryAfterMs: err.msBeforeNext,
-      });
-    }
+    if (err instanceof RateLimiterRes) throw rateLimitedError(perMinute, err.msBeforeNext);
     throw err;
   }
 }

@@ -1,5 +1,7 @@
-// Cluster-wide history (get-history): per user a list `ws:history:<userId>` of HistoryEntry JSON, newest first,
-// trimmed to maxPerUser and expiring ttlSeconds after the user's last request.
+// Cluster-wide history (get-history): per user a list `ws:history:{<user>}` of HistoryEntry JSON, newest first,
+// expiring ttlSeconds after the user's last request. The request path appends in its completion script
+// (redis-request-state.ts), which trims the list only once it is an eighth over maxPerUser, so list() reads at most
+// maxPerUser entries whatever the list holds.
 import type { HistoryEntry } from '@leadlovers/protocol';
 import type { Redis } from 'ioredis';
 import type { HistoryStore } from './history.js';
@@ -43,8 +45,9 @@ export class RedisHistoryStore implements HistoryStore {
   }
 
   async list(userId: string, limit: number): Promise<HistoryEntry[]> {
-    if (limit <= 0) return [];
-    const raw = await this.redis.lrange(this.key(userId), 0, limit - 1);
+    const count = Math.min(limit, this.maxPerUser);
+    if (count <= 0) return [];
+    const raw = await this.redis.lrange(this.key(userId), 0, count - 1);
     const entries: HistoryEntry[] = [];
     for (const json of raw) {
       try {

@@ -1,5 +1,7 @@
-// Cluster-wide idempotency keys: `ws:idempotency:<userId, URI-encoded>:<requestId>` holds JSON
-// `{ fingerprint, state: 'pending' | 'done', response? }`. The first node to SET NX the pending marker runs the
+// Cluster-wide idempotency over the request records (`ws:request:{<user>}:<requestId>`, see redis-records.ts).
+// The request path claims and completes records in its own scripts (redis-request-state.ts); this store is the
+// rest: waiting for another attempt, renewing a claim's lease, and the IdempotencyStore interface on its own.
+// The first node to SET NX the pending marker runs the
 // request and renews the marker's short lease while it runs; a retry on any node polls until the response is
 // stored, or takes the request over when the marker vanishes (its node died and the lease ran out, or it was
 // released), or times out.
@@ -9,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../shared/errors.js';
 import { PendingAbandoned, type IdempotencyStart, type IdempotencyStore } from './idempotency.js';
 import { redisKeys } from '../shared/redis-keys.js';
+import { parseRecord, pendingRecord } from './redis-records.js';
 
 export interface RedisIdempotencyStoreOptions {
   prefix?: string;
@@ -24,17 +27,13 @@ export interface RedisIdempotencyStoreOptions {
   waitTimeoutMs?: number;
 }
 
-type IdempotencyRecord =
-  | { fingerprint: string; state: 'pending' }
-  | { fingerprint: string; state: 'done'; response: PromptResponse };
-
 // complete() is not given the fingerprint, so the script carries it over from the pending marker; the response
-// is spliced in as the caller serialised it (a cjson round trip would turn [] into {}).
+// is spliced in as the caller serialised it (a cjson round trip would turn [] into {}). ARGV: response, ttlMs, at.
 const COMPLETE = `local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local ok, rec = pcall(cjson.decode, raw)
 if not ok or type(rec) ~= 'table' or type(rec.fingerprint) ~= 'string' then return 0 end
-local done = '{"fingerprint":' .. cjson.encode(rec.fingerprint) .. ',"state":"done","response":' .. ARGV[1] .. '}'
+local done = '{"fingerprint":' .. cjson.encode(rec.fingerprint) .. ',"state":"done","at":' .. ARGV[3] .. ',"response":' .. ARGV[1] .. '}'
 redis.call('SET', KEYS[1], done, 'PX', ARGV[2])
 return 1`;
 
@@ -52,7 +51,7 @@ if ok and type(rec) == 'table' and rec.state == 'pending' and rec.fingerprint ==
 return 0`;
 
 interface IdempotencyScripts {
-  idempotencyComplete(key: string, responseJson: string, ttlMs: number): Promise<number>;
+  idempotencyComplete(key: string, responseJson: string, ttlMs: number, at: number): Promise<number>;
   idempotencyAbandon(key: string): Promise<number>;
   idempotencyRenew(key: string, fingerprint: string, ttlMs: number): Promise<number>;
 }
@@ -64,20 +63,6 @@ function withScripts(redis: Redis): Redis & IdempotencyScripts {
     redis.defineCommand('idempotencyRenew', { numberOfKeys: 1, lua: RENEW });
   }
   return redis as Redis & IdempotencyScripts;
-}
-
-function parseRecord(raw: string): IdempotencyRecord | undefined {
-  try {
-    const value = JSON.parse(raw) as Partial<IdempotencyRecord> | null;
-    if (typeof value?.fingerprint !== 'string') return undefined;
-    if (value.state === 'pending') return { fingerprint: value.fingerprint, state: 'pending' };
-    if (value.state === 'done' && typeof value.response === 'object' && value.response !== null) {
-      return { fingerprint: value.fingerprint, state: 'done', response: value.response };
-    }
-  } catch {
-    // not ours: treated as absent
-  }
-  return undefined;
 }
 
 export class RedisIdempotencyStore implements IdempotencyStore {
@@ -98,14 +83,13 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.waitTimeoutMs = options.waitTimeoutMs ?? 60_000;
   }
 
-  /** requestIds may contain ':', user ids too; encoding the user id keeps every (user, request) pair apart. */
   key(userId: string, requestId: string): string {
-    return redisKeys.idempotency(this.prefix, userId, requestId);
+    return redisKeys.request(this.prefix, userId, requestId);
   }
 
   async begin(userId: string, requestId: string, fingerprint: string): Promise<IdempotencyStart> {
     const key = this.key(userId, requestId);
-    const marker = JSON.stringify({ fingerprint, state: 'pending' } satisfies IdempotencyRecord);
+    const marker = pendingRecord(fingerprint);
     const existing = await this.redis.set(key, marker, 'PX', this.pendingTtlMs, 'NX', 'GET');
     if (existing === null) return { status: 'new' };
     const record = parseRecord(existing);
@@ -116,7 +100,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
     if (record.fingerprint !== fingerprint) return { status: 'mismatch' };
     if (record.state === 'done') return { status: 'done', response: record.response };
-    return { status: 'pending', wait: this.waitForResponse(key, fingerprint) };
+    return { status: 'pending', wait: this.wait(userId, requestId, fingerprint) };
   }
 
   keepAlive(userId: string, requestId: string, fingerprint: string): () => void {
@@ -130,7 +114,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async complete(userId: string, requestId: string, response: PromptResponse): Promise<void> {
-    await this.redis.idempotencyComplete(this.key(userId, requestId), JSON.stringify(response), this.ttlMs);
+    await this.redis.idempotencyComplete(this.key(userId, requestId), JSON.stringify(response), this.ttlMs, Date.now());
   }
 
   /** Frees the key (only while it is still pending); waiting retries see it gone and are told to retry. */
@@ -143,7 +127,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.closing.abort();
   }
 
-  private async waitForResponse(key: string, fingerprint: string): Promise<PromptResponse> {
+  /**
+   * Waits for the attempt in flight with this key: its response, or PendingAbandoned when its marker vanished
+   * (its node died, or it was refused), or BUSY / TIMEOUT.
+   */
+  async wait(userId: string, requestId: string, fingerprint: string): Promise<PromptResponse> {
+    const key = this.key(userId, requestId);
     const deadline = Date.now() + this.waitTimeoutMs;
     for (let left = this.waitTimeoutMs; left > 0; left = deadline - Date.now()) {
       try {

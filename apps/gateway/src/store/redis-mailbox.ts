@@ -1,10 +1,13 @@
-// The cluster-wide response mailbox: per user, a hash `ws:mailbox:data:{<userId>}` (requestId → response JSON) and a
-// sorted set `ws:mailbox:order:{<userId>}` (requestId scored by the Redis server's clock in µs) that gives the order,
-// the per-user bound and the expiry of single entries. Any node can re-send a response another node stored.
+// The cluster-wide response mailbox: per user, a sorted set `ws:mailbox:{<user>}` of the requestIds not yet
+// confirmed, oldest first, whose responses live in the request records (`ws:request:{<user>}:<id>`, shared with
+// idempotency: a response is stored once). The request path writes both in its completion script
+// (redis-request-state.ts) and removes confirmations in its admission script; this class is what else reads and
+// writes them: replays on (re)connect, receipts and ack-response. Any node can re-send a response another stored.
 import type { PromptResponse } from '@leadlovers/protocol';
 import type { Redis } from 'ioredis';
-import type { Mailbox } from './mailbox.js';
 import { redisKeys } from '../shared/redis-keys.js';
+import type { Mailbox } from './mailbox.js';
+import { doneRecordHead, parseRecord } from './redis-records.js';
 
 export interface RedisMailboxOptions {
   prefix?: string;
@@ -13,64 +16,39 @@ export interface RedisMailboxOptions {
   maxPerUser?: number;
 }
 
-// Shared by both scripts: `now` comes from the server so every node agrees on age and order; entries scored at or
-// before now - ttl are dropped from both keys. Numbers are formatted by hand because Lua's default (%.14g) would
-// round a 16-digit µs timestamp.
-const PRELUDE = `local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local cutoff = string.format('%.0f', now - tonumber(ARGV[1]) * 1000)
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', cutoff)) do redis.call('HDEL', KEYS[1], id) end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cutoff)
-`;
-
-// ARGV: ttlMs, maxPerUser, requestId, json. Scores strictly increase per user, so two puts in one µs keep order.
-const PUT = `${PRELUDE}
-local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')[2]
-if last and tonumber(last) >= now then now = tonumber(last) + 1 end
-redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
-redis.call('ZADD', KEYS[2], string.format('%.0f', now), ARGV[3])
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[2])
-if excess > 0 then
-  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, excess - 1)) do redis.call('HDEL', KEYS[1], id) end
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
-return 1`;
-
-// ARGV: ttlMs. Returns the live responses' JSON, oldest first.
-const PENDING = `${PRELUDE}
+// KEYS: mailbox. ARGV: max. The newest `max` ids and their records (false where a record is gone); trims the rest.
+const PENDING = `local ids = redis.call('ZRANGE', KEYS[1], -tonumber(ARGV[1]), -1)
+if #ids == 0 then return {} end
+local keys = {}
+for i, id in ipairs(ids) do keys[i] = ARGV[2] .. id end
+local records = redis.call('MGET', unpack(keys))
 local out = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  local json = redis.call('HGET', KEYS[1], id)
-  if json then table.insert(out, json) else redis.call('ZREM', KEYS[2], id) end
-end
+for i, id in ipairs(ids) do out[#out + 1] = id; out[#out + 1] = records[i] end
 return out`;
 
+// KEYS: record, mailbox. ARGV: record head, response JSON, record ttl ms, requestId, score, max, mailbox ttl ms.
+const PUT = `redis.call('SET', KEYS[1], ARGV[1] .. ARGV[2] .. '}', 'PX', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+return 1`;
+
 interface MailboxScripts {
-  mailboxPut(data: string, order: string, ttlMs: number, maxPerUser: number, requestId: string, json: string): Promise<number>;
-  mailboxPending(data: string, order: string, ttlMs: number): Promise<string[]>;
+  mailboxPending(mailbox: string, max: number, recordPrefix: string): Promise<Array<string | null>>;
+  mailboxPut(record: string, mailbox: string, head: string, json: string, recordTtlMs: number, requestId: string, score: string, max: number, ttlMs: number): Promise<number>;
 }
 
 function withScripts(redis: Redis): Redis & MailboxScripts {
-  if (!('mailboxPut' in redis)) {
+  if (!('mailboxPending' in redis)) {
+    redis.defineCommand('mailboxPending', { numberOfKeys: 1, lua: PENDING });
     redis.defineCommand('mailboxPut', { numberOfKeys: 2, lua: PUT });
-    redis.defineCommand('mailboxPending', { numberOfKeys: 2, lua: PENDING });
   }
   return redis as Redis & MailboxScripts;
 }
 
-function parseResponse(json: string): PromptResponse | undefined {
-  try {
-    const value: unknown = JSON.parse(json);
-    // Only our own writes land here; a record that is not even shaped like a response is skipped, not re-sent.
-    if (typeof value === 'object' && value !== null && typeof (value as { requestId?: unknown }).requestId === 'string') {
-      return value as PromptResponse;
-    }
-  } catch {
-    // fall through: skip it
-  }
-  return undefined;
+/** A mailbox score: milliseconds, then a per-node counter, so puts in one millisecond keep their order. */
+export function mailboxScore(now: number, seq: number): string {
+  return String(now * 1000 + (seq % 1000));
 }
 
 export class RedisMailbox implements Mailbox {
@@ -78,6 +56,7 @@ export class RedisMailbox implements Mailbox {
   private readonly prefix: string;
   private readonly ttlMs: number;
   private readonly maxPerUser: number;
+  #seq = 0;
 
   constructor(redis: Redis, options: RedisMailboxOptions = {}) {
     this.redis = withScripts(redis);
@@ -86,38 +65,43 @@ export class RedisMailbox implements Mailbox {
     this.maxPerUser = options.maxPerUser ?? 100;
   }
 
-  keys(userId: string): { data: string; order: string } {
-    // The {hash tag} puts both keys of a user in one Redis Cluster slot, so the Lua scripts may touch both.
-    return { data: redisKeys.mailboxData(this.prefix, userId), order: redisKeys.mailboxOrder(this.prefix, userId) };
+  key(userId: string): string {
+    return redisKeys.mailbox(this.prefix, userId);
   }
 
+  /** Stores a response as an unkeyed record (keyed ones are written with their fingerprint by the request path). */
   async put(userId: string, response: PromptResponse): Promise<void> {
-    const { data, order } = this.keys(userId);
-    await this.redis.mailboxPut(data, order, this.ttlMs, this.maxPerUser, response.requestId, JSON.stringify(response));
+    const now = Date.now();
+    const record = redisKeys.request(this.prefix, userId, response.requestId);
+    await this.redis.mailboxPut(record, this.key(userId), doneRecordHead('', now), JSON.stringify(response), this.ttlMs, response.requestId, mailboxScore(now, ++this.#seq), this.maxPerUser, this.ttlMs);
   }
 
   async pending(userId: string): Promise<PromptResponse[]> {
-    const { data, order } = this.keys(userId);
-    const raw = await this.redis.mailboxPending(data, order, this.ttlMs);
-    return raw.map(parseResponse).filter((r): r is PromptResponse => r !== undefined);
+    const recordPrefix = redisKeys.request(this.prefix, userId, '');
+    const flat = await this.redis.mailboxPending(this.key(userId), this.maxPerUser, recordPrefix);
+    const oldest = Date.now() - this.ttlMs;
+    const responses: PromptResponse[] = [];
+    const stale: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const id = flat[i] as string;
+      const raw = flat[i + 1];
+      const record = typeof raw === 'string' ? parseRecord(raw) : undefined;
+      // Gone (expired), still pending, unreadable or older than the mailbox's ttl: not re-sent, and dropped.
+      if (record?.state === 'done' && record.at > oldest) responses.push(record.response);
+      else stale.push(id);
+    }
+    if (stale.length) await this.redis.zrem(this.key(userId), ...stale).catch(() => undefined);
+    return responses;
   }
 
   async ack(userId: string, requestId: string): Promise<boolean> {
-    const { data, order } = this.keys(userId);
-    const results = await this.redis.multi().hdel(data, requestId).zrem(order, requestId).exec();
-    const [hdel] = results ?? [];
-    if (hdel?.[0]) throw hdel[0];
-    return hdel?.[1] === 1;
+    return (await this.redis.zrem(this.key(userId), requestId)) === 1;
   }
 
+  /** One ZREM whatever the count. The records stay until they expire: they still answer idempotent retries. */
   async ackMany(userId: string, requestIds: readonly string[]): Promise<number> {
     if (requestIds.length === 0) return 0;
-    const { data, order } = this.keys(userId);
-    // One MULTI: a single round trip whatever the count (both keys share the user's slot).
-    const results = await this.redis.multi().hdel(data, ...requestIds).zrem(order, ...requestIds).exec();
-    const [hdel] = results ?? [];
-    if (hdel?.[0]) throw hdel[0];
-    return typeof hdel?.[1] === 'number' ? hdel[1] : 0;
+    return this.redis.zrem(this.key(userId), ...requestIds);
   }
 
   /** The caller owns the Redis connection. */
