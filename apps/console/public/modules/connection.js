@@ -43,7 +43,7 @@ export function setSdk(module) {
   sdk = module;
 }
 
-export function showModeHint() {
+function showModeHint() {
   const mode = radioValue('mode');
   ui.modeHint.textContent = MODE_HINTS[mode] || '';
   // Header mode can only work over polling: the transport choice is overridden while it is selected.
