@@ -7,12 +7,27 @@ import { fileURLToPath } from 'node:url';
 import type { MetricsHandler } from '../metrics/endpoint.js';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../../../console/public/', import.meta.url));
-const STATIC_FILES: Record<string, { file: string; type: string }> = {
+const JAVASCRIPT = 'text/javascript; charset=utf-8';
+interface StaticFile {
+  file: string;
+  type: string;
+}
+const STATIC_FILES: Record<string, StaticFile> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
+  '/console.js': { file: 'console.js', type: JAVASCRIPT },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
+/**
+ * The console's ES modules, apps/console/public/modules/<name>.js. The name is letters, digits and dashes only, so
+ * no request (`..`, `%2e%2e`, `/`, `\\`) can name a file outside that folder; a name with no file there is a 404.
+ */
+const CONSOLE_MODULE = /^\/modules\/([a-z][a-z0-9-]*)\.js$/;
+
+function consoleFile(path: string): StaticFile | undefined {
+  const module = CONSOLE_MODULE.exec(path);
+  return module ? { file: `modules/${module[1]}.js`, type: JAVASCRIPT } : STATIC_FILES[path];
+}
 
 export interface ReadinessCheck {
   name: string;
@@ -51,7 +66,7 @@ export function createRequestHandler({ nodeId, readiness, metrics, webhook }: Ro
       );
       return;
     }
-    const asset = STATIC_FILES[path];
+    const asset = consoleFile(path);
     if (!asset) return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
     readFile(CONSOLE_DIR + asset.file).then(
       (body) => send(res, 200, asset.type, body, { 'cache-control': 'no-cache' }),

@@ -3,6 +3,7 @@
 // gateway logs), in anything a client receives, in GET /metrics, GET / or the console's static files, or on the
 // console of the process; and no client-facing message carries a stack trace. A gateway at LOG_LEVEL debug with
 // the LeadLovers REST backend (fake API) and the Anthropic planner (fake LLM) is driven through failures first.
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { demoAccount, startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
 import { mintToken } from '../../src/auth/mint.js';
@@ -215,7 +216,8 @@ describe('secrets never leak', () => {
       metrics401: await unauthorized.text(),
       metrics: await (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text(),
     };
-    for (const path of ['/', '/index.html', '/console.js', '/console.css', '/client.js', '/healthz', '/readyz']) {
+    const consoleModules = readdirSync(new URL('../../../console/public/modules/', import.meta.url)).map((file) => `/modules/${file}`);
+    for (const path of ['/', '/index.html', '/console.js', '/console.css', ...consoleModules, '/client.js', '/healthz', '/readyz']) {
       surfaces[path] = await (await fetch(`${gw.url}${path}`)).text();
     }
     // The run did log at debug, MCP child stderr included, so an empty log is no pass.
@@ -223,6 +225,8 @@ describe('secrets never leak', () => {
     expect(gw.logs.some((l) => l.source === 'mcp-server-stderr')).toBe(true);
     expect(surfaces.metrics).toContain('gateway_auth_failures_total');
     expect(surfaces['/console.js']?.length).toBeGreaterThan(100);
+    expect(consoleModules.length).toBeGreaterThan(0);
+    for (const path of consoleModules) expect(surfaces[path]?.length, path).toBeGreaterThan(100);
 
     const secrets: Record<string, string> = { LL_TOKEN, ANTHROPIC_KEY, OPENAI_KEY, METRICS_TOKEN, API_SECRET: TEST_SECRET };
     for (const [i, token] of tokens.entries()) {
