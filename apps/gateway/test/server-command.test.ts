@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveServerCommand } from '../src/mcp/server-command.js';
+import { resolveServerCommand } from '../src/mcp/pool/server-command.js';
 
 describe('MCP_SERVER_PATH', () => {
   it('defaults to the bundled server run by this Node through tsx', () => {

@@ -54,7 +54,7 @@ export type CallOutcome =
   | { kind: 'result'; result: ToolCallResult }
   | { kind: 'error'; error: WireError; retry: RetryHint };
 
-/** The main thread's end of a worker's control channel: a MessagePort, or the in-thread stand-in of inline-worker.ts. */
+/** The main thread's end of a worker's control channel: a MessagePort, or the in-thread stand-in of worker/inline-worker.ts. */
 export interface ControlPort {
   postMessage(command: MainCommand): void;
   on(event: 'message', listener: (event: WorkerEvent) => void): unknown;

@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { pickWorker, type BalancedWorker } from '../../src/mcp/balancer.js';
-import { nodeCommand, runnableFile, tsxLoader } from '../../src/mcp/ts-runtime.js';
+import { pickWorker, type BalancedWorker } from '../../src/mcp/pool/balancer.js';
+import { nodeCommand, runnableFile, tsxLoader } from '../../src/mcp/pool/ts-runtime.js';
 import { childPidsOf, expectGone } from './helpers.js';
 
 const ready = new Set([2, 3]);
@@ -37,8 +37,8 @@ describe('pickWorker', () => {
 
 describe('ts-runtime', () => {
   it('runs a .ts worker with the tsx loader, once, and a .js worker as is', () => {
-    const ts = runnableFile(new URL('../../src/mcp/worker.ts', import.meta.url));
-    expect(ts.filename).toBe(fileURLToPath(new URL('../../src/mcp/worker.ts', import.meta.url)));
+    const ts = runnableFile(new URL('../../src/mcp/worker/thread-entry.ts', import.meta.url));
+    expect(ts.filename).toBe(fileURLToPath(new URL('../../src/mcp/worker/thread-entry.ts', import.meta.url)));
     expect(ts.execArgv.filter((arg) => arg === tsxLoader())).toHaveLength(1);
     expect(ts.execArgv.slice(0, process.execArgv.length)).toEqual(process.execArgv);
     expect(runnableFile('/srv/worker.js').execArgv).toEqual(process.execArgv);

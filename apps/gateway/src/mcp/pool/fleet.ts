@@ -2,8 +2,8 @@
 // workers have a ready child, the live child pids, the restart count. It logs and publishes child lifecycle
 // events, and on shutdown closes every child through its worker, then kills whatever a worker failed to close.
 import type { Logger } from 'pino';
-import type { ControlPort, MainCommand, WorkerEvent } from './messages.js';
-import type { PoolEvent } from './pool-types.js';
+import type { ControlPort, MainCommand, WorkerEvent } from '../messages.js';
+import type { PoolEvent } from './api.js';
 import { terminate } from './processes.js';
 import { WorkerHandle } from './worker-handle.js';
 

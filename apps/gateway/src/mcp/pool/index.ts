@@ -7,21 +7,21 @@
 // thread instead (inline-worker.ts), behind the same protocol.
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
-import { GatewayError } from '../shared/errors.js';
+import { GatewayError } from '../../shared/errors.js';
 import { pickWorker } from './balancer.js';
 import { WorkerFleet } from './fleet.js';
-import { InlineWorker } from './inline-worker.js';
+import { InlineWorker } from '../worker/inline-worker.js';
 import type { WorkerHandle } from './worker-handle.js';
-import { isWorkerHello, type CallOutcome, type CallTask, type MainCommand, type RetryHint, type WorkerConfig, type WorkerEvent } from './messages.js';
-import { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, type Sampler } from './pool-types.js';
+import { isWorkerHello, type CallOutcome, type CallTask, type MainCommand, type RetryHint, type WorkerConfig, type WorkerEvent } from '../messages.js';
+import { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, type Sampler } from './api.js';
 import { childEnvironment } from './processes.js';
 import { runnableFile } from './ts-runtime.js';
-import type { PoolStats, ToolCallRequest, ToolCallResult, ToolInfo } from './types.js';
+import type { PoolStats, ToolCallRequest, ToolCallResult, ToolInfo } from '../types.js';
 
 /** How long a retry waits for the exit of the child that failed its call to be reported (it normally is at once). */
 const CHILD_EXIT_WAIT_MS = 500;
 
-export { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, type Sampler } from './pool-types.js';
+export { McpPoolStartError, type McpPool, type McpPoolOptions, type PoolEvent, type Sampler } from './api.js';
 
 /** With progress notifications, a call may run at most this many times its timeout in all. */
 const MAX_PROGRESS_EXTENSIONS = 4;
@@ -142,7 +142,7 @@ class WarmMcpPool implements McpPool {
         this.#fleet.adopt({ threadId: i, port: worker });
       }
     } else {
-      const { filename, execArgv } = runnableFile(new URL('./worker.ts', import.meta.url));
+      const { filename, execArgv } = runnableFile(new URL('../worker/thread-entry.ts', import.meta.url));
       this.#piscina = new Piscina({
         filename,
         execArgv,
