@@ -10,7 +10,7 @@ import type { WorkerFleet } from './fleet.js';
 import { runnableFile } from './ts-runtime.js';
 
 /** The piscina thread entry, resolved at runtime (a .ts file gets the tsx loader: see ts-runtime.ts). */
-const THREAD_ENTRY = new URL('../worker/thread-entry.ts', import.meta.url);
+export const THREAD_ENTRY = new URL('../worker/thread-entry.ts', import.meta.url);
 
 export interface PoolWorkers {
   /** Ends the threads (or closes the inline workers' ports), after the fleet has closed their children. */
