@@ -1,8 +1,7 @@
 // Starts the pool's workers: `size` piscina threads running ../worker/thread-entry.ts, or with `inline` as many
 // InlineWorkers on the main thread; the fleet adopts each one (a thread once its hello arrives). piscina only keeps
-// the threads (starts them, replaces one that dies): calls go over each worker's own port, in batches
-// (worker-handle.ts), because piscina's one message per task, each way, cost the main thread more than the rest of
-// a call's dispatch.
+// the threads alive: calls go over each worker's own port, in batches (worker-handle.ts), as piscina's one message
+// per task, each way, cost the main thread more than the rest of a call's dispatch.
 import { Piscina } from 'piscina';
 import { isWorkerHello, type WorkerConfig } from '../messages.js';
 import { InlineWorker } from '../worker/inline-worker.js';
