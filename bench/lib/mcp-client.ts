@@ -6,7 +6,7 @@ import { Client } from '../../apps/gateway/node_modules/@modelcontextprotocol/sd
 import { StdioClientTransport } from '../../apps/gateway/node_modules/@modelcontextprotocol/sdk/dist/esm/client/stdio.js';
 import { CallToolResultSchema, type CallToolResult } from '../../apps/gateway/node_modules/@modelcontextprotocol/sdk/dist/esm/types.js';
 import { mcpServerCommand } from '../../apps/mcp-server/src/command.js';
-import { childEnvironment } from '../../apps/gateway/src/mcp/processes.js';
+import { childEnvironment } from '../../apps/gateway/src/mcp/pool/processes.js';
 import { CALLER_META_KEY } from '../../packages/tools/src/errors.js';
 
 export const BENCH_TOOL = 'get_machines';

@@ -5,7 +5,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { tsxLoader } from '../../apps/gateway/src/mcp/ts-runtime.js';
+import { tsxLoader } from '../../apps/gateway/src/mcp/pool/ts-runtime.js';
 import { Remote } from './ipc.js';
 
 export interface Forked {

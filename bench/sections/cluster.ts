@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tsxLoader } from '../../apps/gateway/src/mcp/ts-runtime.js';
+import { tsxLoader } from '../../apps/gateway/src/mcp/pool/ts-runtime.js';
 import { TARGET_DIFF_MS, type ClusterReport } from '../lib/report.js';
 import { judge, ratio, type Row } from '../lib/suite.js';
 import type { Context, SectionResult } from './context.js';

@@ -1,7 +1,8 @@
-// The typed traffic between the pool (main thread) and its piscina workers: the worker's configuration, the task
-// each tool call runs as and its outcome, and the messages on each worker's private MessagePort (batches of calls
-// and of their outcomes, start, readiness, child exits, cancel, close, sampling requests and their answers).
-// Everything here is structured-clone safe: no Error instances.
+// The typed traffic between the pool (pool/, on the main thread) and its workers (worker/: piscina threads, or
+// inline on the main thread): the worker's configuration, the task each tool call runs as and its outcome, and the
+// messages on each worker's private MessagePort (batches of calls and of their outcomes, start, readiness, child
+// exits, cancel, close, sampling requests and their answers). Everything here is structured-clone safe: no Error
+// instances.
 import type { MessagePort } from 'node:worker_threads';
 import type { ErrorCode } from '@leadlovers/protocol';
 import type { CallerMeta } from '@leadlovers/tools';
@@ -54,7 +55,7 @@ export type CallOutcome =
   | { kind: 'result'; result: ToolCallResult }
   | { kind: 'error'; error: WireError; retry: RetryHint };
 
-/** The main thread's end of a worker's control channel: a MessagePort, or the in-thread stand-in of inline-worker.ts. */
+/** The main thread's end of a worker's control channel: a MessagePort, or the in-thread stand-in of worker/inline-worker.ts. */
 export interface ControlPort {
   postMessage(command: MainCommand): void;
   on(event: 'message', listener: (event: WorkerEvent) => void): unknown;

@@ -1,5 +1,5 @@
 // What the rest of the gateway needs from the MCP side: list the tools, call one for a caller, close.
-// The warm pool (pool.ts) implements it; tests may implement it in memory.
+// The warm pool (pool/) implements it; tests may implement it in memory.
 import type { CallerMeta, ToolErrorCode } from '@leadlovers/tools';
 
 export interface ToolInfo {

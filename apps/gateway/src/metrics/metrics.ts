@@ -4,7 +4,7 @@
 import { isErrorCode, type ErrorCode } from '@leadlovers/protocol';
 import { isToolName } from '@leadlovers/tools';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { McpPool } from '../mcp/pool-types.js';
+import type { McpPool } from '../mcp/pool/api.js';
 import type { ToolRunner } from '../mcp/types.js';
 
 /** 1 ms … 30 s, roughly ×2.5 per step: tool calls are milliseconds, LLM-planned prompts can take seconds. */

@@ -5,7 +5,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import OpenAI from 'openai';
 import type { Config } from '../config/config.js';
-import type { Sampler } from '../mcp/pool-types.js';
+import type { Sampler } from '../mcp/pool/api.js';
 import { chooseLlm } from './select.js';
 
 type SamplingParams = CreateMessageRequest['params'];

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { AckResult, HistoryEntry, PresenceChanged, PresenceUser, PromptResponse, SessionReplaced } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tsxLoader } from '../../src/mcp/ts-runtime.js';
+import { tsxLoader } from '../../src/mcp/pool/ts-runtime.js';
 import { REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { callTool, collect, connected, eventually, nextEvent, sendPrompt, type Client } from '../helpers/gateway.js';
 

@@ -4,8 +4,8 @@
 // killed child is respawned (new pid, pool healthy again) and calls after the respawn succeed. A child that dies
 // without being killed here, or the gateway going down, counts as a crash.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isRunning } from '../../src/mcp/processes.js';
-import type { McpPool, PoolEvent } from '../../src/mcp/pool.js';
+import { isRunning } from '../../src/mcp/pool/processes.js';
+import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { eventually, type TestGateway } from '../helpers/gateway.js';
 import { record } from './ledger.js';

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { SessionReplaced } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
-import type { McpPool, PoolEvent } from '../../src/mcp/pool.js';
+import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { callTool, connected, eventually, nextEvent, sendPrompt, type Client, type TestGateway } from '../helpers/gateway.js';
 import { record } from './ledger.js';

@@ -8,7 +8,7 @@ import { createServer, request, type Server, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
-import type { McpPool, PoolEvent } from '../../src/mcp/pool.js';
+import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { callTool, eventually, sendPrompt, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';

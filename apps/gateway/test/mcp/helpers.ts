@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { expect } from 'vitest';
 import { GatewayError } from '../../src/shared/errors.js';
-import { createMcpPool, type McpPool, type McpPoolOptions } from '../../src/mcp/pool.js';
-import { nodeCommand } from '../../src/mcp/ts-runtime.js';
+import { createMcpPool, type McpPool, type McpPoolOptions } from '../../src/mcp/pool/index.js';
+import { nodeCommand } from '../../src/mcp/pool/ts-runtime.js';
 
 export const fakeServer = nodeCommand(new URL('../fixtures/fake-mcp-server.ts', import.meta.url));
 export const caller = { account: 'acct-1', userId: 'user-1', requestId: 'req-1' };

@@ -3,9 +3,9 @@
 // (list tools, close). The pool reacts to the rest of the events. Calls travel in batches: every call dispatched
 // to the worker in one turn of the event loop goes in one message, and the worker answers in batches too, so a
 // busy pool pays one cross-thread message (and one wake-up of the other thread) per batch rather than per call.
-import { GatewayError } from '../shared/errors.js';
-import type { CallOutcome, CallTask, ControlPort, MainCommand, WorkerEvent } from './messages.js';
-import type { ToolInfo } from './types.js';
+import { GatewayError } from '../../shared/errors.js';
+import type { CallOutcome, CallTask, ControlPort, MainCommand, WorkerEvent } from '../messages.js';
+import type { ToolInfo } from '../types.js';
 
 const RECENT_STDERR_LINES = 20;
 

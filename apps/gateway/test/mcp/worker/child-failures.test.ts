@@ -2,8 +2,8 @@
 // TOOL_UNAVAILABLE (or is retried once when read-only), the worker respawns its child, and later calls succeed.
 // Each in both worker modes: a piscina thread per child, and inline on the main thread.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { McpPool, McpPoolOptions, PoolEvent } from '../../src/mcp/pool.js';
-import { caller, expectGone, isAlive, rejection, servedBy, startPool, waitFor } from './helpers.js';
+import type { McpPool, McpPoolOptions, PoolEvent } from '../../../src/mcp/pool/index.js';
+import { caller, expectGone, isAlive, rejection, servedBy, startPool, waitFor } from '../helpers.js';
 
 describe.each([{ mode: 'threads', inline: false }, { mode: 'inline', inline: true }])('MCP pool with children that die ($mode)', ({ inline }) => {
   let pool: McpPool | undefined;

@@ -2,8 +2,8 @@
 // caller _meta, result and error mapping, per-call timeout and cancel, the tool list, the child's environment.
 // Each in both worker modes: a piscina thread per child, and inline on the main thread.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpPool, PoolEvent } from '../../src/mcp/pool.js';
-import { caller, childPidsOf, rejection, servedBy, startPool, waitFor } from './helpers.js';
+import type { McpPool, PoolEvent } from '../../../src/mcp/pool/index.js';
+import { caller, childPidsOf, rejection, servedBy, startPool, waitFor } from '../helpers.js';
 
 describe.each([{ mode: 'threads', inline: false }, { mode: 'inline', inline: true }])('warm MCP pool ($mode)', ({ inline }) => {
   let pool: McpPool;

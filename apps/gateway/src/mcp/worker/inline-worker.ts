@@ -1,9 +1,9 @@
 // A pool worker on the main thread: the same worker runtime as a piscina thread runs (one MCP server child and the
 // calls on it), behind a stand-in for the thread's MessagePort. Messages go by reference, on the microtask queue,
 // so the pool sees the same asynchronous protocol without a thread hop, a structured clone or a cross-thread
-// wake-up per batch. The pool uses it when MCP_POOL_INLINE is on (see pool-types.ts `inline`).
-import type { ControlPort, MainCommand, WorkerConfig, WorkerEvent } from './messages.js';
-import { createWorkerRuntime, type WorkerRuntime } from './worker-runtime.js';
+// wake-up per batch. The pool uses it when MCP_POOL_INLINE is on (see pool/api.ts `inline`).
+import type { ControlPort, MainCommand, WorkerConfig, WorkerEvent } from '../messages.js';
+import { createWorkerRuntime, type WorkerRuntime } from './runtime.js';
 
 export class InlineWorker implements ControlPort {
   readonly #runtime: WorkerRuntime;

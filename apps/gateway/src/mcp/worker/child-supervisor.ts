@@ -13,7 +13,7 @@ import {
   type CreateMessageRequest,
   type CreateMessageResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { WorkerConfig, WorkerEvent } from './messages.js';
+import type { WorkerConfig, WorkerEvent } from '../messages.js';
 
 interface ChildSession {
   client: Client;

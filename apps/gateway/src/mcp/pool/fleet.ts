@@ -2,9 +2,10 @@
 // workers have a ready child, the live child pids, the restart count. It logs and publishes child lifecycle
 // events, and on shutdown closes every child through its worker, then kills whatever a worker failed to close.
 import type { Logger } from 'pino';
-import type { ControlPort, MainCommand, WorkerEvent } from './messages.js';
-import type { PoolEvent } from './pool-types.js';
+import type { ControlPort, MainCommand, WorkerEvent } from '../messages.js';
+import type { PoolEvent } from './api.js';
 import { terminate } from './processes.js';
+import { Waiters } from './waiters.js';
 import { WorkerHandle } from './worker-handle.js';
 
 /** The SDK's close waits 2 s for EOF and 2 s after SIGTERM, then SIGKILLs; this leaves room to see it reaped. */
@@ -26,8 +27,8 @@ export interface FleetHooks {
 export class WorkerFleet {
   readonly #handles = new Map<number, WorkerHandle>();
   readonly #listeners = new Set<(event: PoolEvent) => void>();
-  readonly #readyWaiters = new Set<() => void>();
-  readonly #exitWaiters = new Set<() => void>();
+  readonly #readyWaiters = new Waiters();
+  readonly #exitWaiters = new Waiters();
   readonly #livePids = new Set<number>();
   #childRestarts = 0;
   #childExits = 0;
@@ -54,16 +55,8 @@ export class WorkerFleet {
    */
   waitForChildExit(seen: number, ms: number): Promise<void> {
     if (ms <= 0 || this.#closing || this.#childExits > seen) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      // Woken by the next reported exit (the count has grown by then), or given up on after `ms`.
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#exitWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#exitWaiters.add(done);
-    });
+    // Woken by the next reported exit (the count has grown by then), or given up on after `ms`.
+    return this.#exitWaiters.wait(ms);
   }
 
   /**
@@ -122,17 +115,7 @@ export class WorkerFleet {
   /** Resolves as soon as some worker has a ready child, or after `ms`, on abort, or on close. */
   waitForReady(ms: number, signal?: AbortSignal): Promise<void> {
     if (ms <= 0 || this.#closing || this.readyCount() > 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#readyWaiters.delete(done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#readyWaiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return this.#readyWaiters.wait(ms, signal);
   }
 
   /** Takes over a worker that has just booted (its hello, or an inline worker), and tells it to spawn its child. */
@@ -154,7 +137,7 @@ export class WorkerFleet {
 
   async close(): Promise<void> {
     this.#closing = true;
-    this.#wakeReadyWaiters();
+    this.#readyWaiters.wakeAll();
     // Through the workers (stdin EOF → SIGTERM → SIGKILL): ending a thread would not stop its child, only close
     // the child's pipes.
     await Promise.all([...this.#handles.values()].map((handle) => handle.close(WORKER_CLOSE_TIMEOUT_MS)));
@@ -178,7 +161,7 @@ export class WorkerFleet {
         handle.everReady = true;
         if (event.restart) this.log.info({ workerId, childPid: event.pid }, 'MCP server child respawned and ready');
         this.#publish({ ...event, workerId });
-        this.#wakeReadyWaiters();
+        this.#readyWaiters.wakeAll();
         this.hooks.onChildReady();
         this.hooks.onCapacity();
         break;
@@ -194,7 +177,7 @@ export class WorkerFleet {
           this.log.warn({ workerId, childPid: pid, code, signal, respawnInMs }, 'MCP server child exited; respawning');
         }
         this.#publish({ ...event, workerId });
-        for (const wake of [...this.#exitWaiters]) wake();
+        this.#exitWaiters.wakeAll();
         break;
       case 'child-start-failed':
         handle.ready = false;
@@ -228,10 +211,6 @@ export class WorkerFleet {
     this.#publish({ type: 'worker-exit', workerId: handle.threadId });
     const pid = handle.childPid;
     if (pid !== null) void this.#killLeftover(pid);
-  }
-
-  #wakeReadyWaiters(): void {
-    for (const wake of [...this.#readyWaiters]) wake();
   }
 
   #publish(event: PoolEvent): void {

@@ -1,5 +1,7 @@
+// Which MCP server the pool runs (resolveServerCommand): the bundled one by default, or MCP_SERVER_PATH, started
+// with this Node (through tsx for .ts) or as its own executable.
 import { describe, expect, it } from 'vitest';
-import { resolveServerCommand } from '../src/mcp/server-command.js';
+import { resolveServerCommand } from '../../../src/mcp/pool/server-command.js';
 
 describe('MCP_SERVER_PATH', () => {
   it('defaults to the bundled server run by this Node through tsx', () => {

@@ -2,9 +2,9 @@
 // (TOOL_UNAVAILABLE) while the socket and the node carry on, the next call succeeds on a respawned child, and a
 // clean shutdown leaves no child process behind.
 import { describe, expect, it } from 'vitest';
-import type { McpPool } from '../src/mcp/pool.js';
-import { isRunning } from '../src/mcp/processes.js';
-import { callTool, eventually, sendPrompt, startGateway } from './helpers/gateway.js';
+import type { McpPool } from '../../../src/mcp/pool/index.js';
+import { isRunning } from '../../../src/mcp/pool/processes.js';
+import { callTool, eventually, sendPrompt, startGateway } from '../../helpers/gateway.js';
 
 describe('pool faults through the gateway', () => {
   it('a child killed mid-call fails that call cleanly; the next call succeeds; shutdown leaves no child', async () => {

@@ -2,7 +2,7 @@
 // LLM client, and hands back its answers. Each request waits a bounded time; failures become MCP errors, which
 // the SDK sends to the child as the JSON-RPC error of its request.
 import { ErrorCode, McpError, type CreateMessageRequest, type CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
-import type { MainCommand, WorkerEvent } from './messages.js';
+import type { MainCommand, WorkerEvent } from '../messages.js';
 
 interface PendingSample {
   resolve: (result: CreateMessageResult) => void;

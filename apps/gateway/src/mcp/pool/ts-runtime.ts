@@ -1,6 +1,6 @@
 // How to run one of our own source files in another thread or process when there is no build step: a .ts file
 // needs tsx's loader (`--import tsx`), which a worker thread started under vitest, or a child process, does not
-// inherit. The pool uses it for its worker; the gateway uses it to start the bundled MCP server.
+// inherit. The pool uses it for its worker threads; server-command.ts to start the MCP server.
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 

@@ -2,8 +2,8 @@
 // names it and leaves nothing running; close() leaves no child (even one that ignores EOF and SIGTERM), twice over.
 // Each in both worker modes: a piscina thread per child, and inline on the main thread.
 import { afterEach, describe, expect, it } from 'vitest';
-import { McpPoolStartError, type McpPool, type PoolEvent } from '../../src/mcp/pool.js';
-import { caller, childPidsOf, expectGone, fakeServer, rejection, startPool, waitFor } from './helpers.js';
+import { McpPoolStartError, type McpPool, type PoolEvent } from '../../../src/mcp/pool/index.js';
+import { caller, childPidsOf, expectGone, fakeServer, rejection, startPool, waitFor } from '../helpers.js';
 
 async function startFailure(promise: Promise<McpPool>): Promise<McpPoolStartError> {
   try {

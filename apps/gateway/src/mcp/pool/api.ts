@@ -3,7 +3,7 @@
 // the error createMcpPool rejects with.
 import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
-import type { ToolRunner } from './types.js';
+import type { ToolRunner } from '../types.js';
 
 /** Answers an MCP server's sampling/createMessage with an LLM (planner/sampling.ts); `signal` aborts it. */
 export type Sampler = (params: CreateMessageRequest['params'], signal: AbortSignal) => Promise<CreateMessageResult>;

@@ -1,15 +1,15 @@
 // What a pool worker does, wherever it runs: it owns one MCP server child (ChildSupervisor) and runs every tool
 // call the pool sends it over that child's one Client, many at a time. It takes MainCommands and answers with
 // WorkerEvents through `emit`: batches of calls and of their outcomes, start, readiness, cancel, close, and the
-// child's sampling requests. worker.ts hosts it in a piscina thread behind a MessagePort; inline-worker.ts hosts
-// it on the main thread.
+// child's sampling requests. thread-entry.ts hosts it in a piscina thread behind a MessagePort;
+// inline-worker.ts hosts it on the main thread.
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { CALLER_META_KEY } from '@leadlovers/tools';
-import { ChildSupervisor } from './child.js';
-import type { CallOutcome, CallTask, MainCommand, WorkerConfig, WorkerEvent } from './messages.js';
-import { outcomeFromError, outcomeFromResult } from './results.js';
+import type { CallOutcome, CallTask, MainCommand, WorkerConfig, WorkerEvent } from '../messages.js';
+import { outcomeFromError, outcomeFromResult } from '../results.js';
+import type { ToolInfo } from '../types.js';
+import { ChildSupervisor } from './child-supervisor.js';
 import { SamplingBridge } from './sampling-bridge.js';
-import type { ToolInfo } from './types.js';
 
 export interface WorkerRuntime {
   onCommand(command: MainCommand): void;
