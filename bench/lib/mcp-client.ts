@@ -7,7 +7,7 @@ import { StdioClientTransport } from '../../apps/gateway/node_modules/@modelcont
 import { CallToolResultSchema, type CallToolResult } from '../../apps/gateway/node_modules/@modelcontextprotocol/sdk/dist/esm/types.js';
 import { mcpServerCommand } from '../../apps/mcp-server/src/command.js';
 import { childEnvironment } from '../../apps/gateway/src/mcp/pool/processes.js';
-import { CALLER_META_KEY } from '../../packages/tools/src/errors.js';
+import { CALLER_META_KEY } from '../../packages/tools/src/caller.js';
 
 export const BENCH_TOOL = 'get_machines';
 

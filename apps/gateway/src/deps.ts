@@ -57,7 +57,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
     const host = new URL(config.leadlovers.apiUrl ?? 'https://llapi.leadlovers.com/webapi').host;
     defaults.push(`LeadLovers data: REST API at ${host}, one token per account (the MCP children validate the token configuration)`);
   } else {
-    defaults.push(`LeadLovers data: embedded SQLite store with demo data (no LEADLOVERS_API_TOKEN)${config.mcp.dbPath ? ` at ${config.mcp.dbPath}` : ''}`);
+    defaults.push(`LeadLovers data: embedded SQLite store with demo data (no LEADLOVERS_API_TOKEN) at ${config.leadlovers.dbPath}`);
   }
   defaults.push(
     config.webhooks.secret
@@ -72,9 +72,8 @@ export async function buildDependencies(config: Config, logger: Logger, override
     `mcp: ${config.mcp.poolSize} warm MCP server child(ren) running ${config.mcp.serverPath ?? 'the bundled apps/mcp-server'}, ` +
       (config.mcp.inline ? 'their clients on the main thread (MCP_POOL_INLINE)' : 'each with its own worker thread'),
   );
-  const childEnv: Record<string, string> = { LOG_LEVEL: config.logLevel === 'silent' ? 'silent' : 'warn' };
-  if (config.mcp.dbPath) childEnv.LEADLOVERS_DB_PATH = config.mcp.dbPath;
-  Object.assign(childEnv, config.leadlovers.childEnv);
+  // The LEADLOVERS_* variables go to the children as given (config checked them with the server's schema).
+  const childEnv: Record<string, string> = { LOG_LEVEL: config.logLevel === 'silent' ? 'silent' : 'warn', ...config.leadlovers.childEnv };
   if (config.mcp.embeddedLatencyMs) childEnv.EMBEDDED_LATENCY_MS = String(config.mcp.embeddedLatencyMs);
   const sampling = selectSampler(config.llm);
   const samplingTimeouts = sampling ? samplingTimeoutsFor(config) : undefined;

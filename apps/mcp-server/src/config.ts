@@ -1,5 +1,6 @@
-// The MCP server's configuration: the only module that reads process.env. One zod schema, a frozen result,
-// and an error naming the variable when a value is bad. A LeadLovers token setup selects the HTTP backend.
+// The MCP server's configuration: the only module that reads process.env. One zod schema, exported so that a
+// host forwarding these variables (the gateway) checks them with this very schema; a frozen result, and issues
+// that name the variable. A LeadLovers token setup selects the HTTP backend.
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,15 @@ export const DEFAULT_DB_PATH = fileURLToPath(new URL('../../../data/embedded.sql
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const envSchema = z.object({
+/** The one boolean form: true or 1, false or 0, in any case (an empty variable is unset). */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0'], { message: 'must be true, false, 1 or 0' }))
+  .transform((value) => value === 'true' || value === '1');
+
+export const McpServerEnvSchema = z.object({
   LEADLOVERS_DB_PATH: z
     .string()
     .trim()
@@ -27,9 +36,18 @@ const envSchema = z.object({
   LEADLOVERS_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default(DEFAULT_API_URL),
   LEADLOVERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   LEADLOVERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  LEADLOVERS_SINGLE_ACCOUNT: z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).default('false'),
+  LEADLOVERS_SINGLE_ACCOUNT: flag.default(false),
   LEADLOVERS_ACCOUNT: z.string().trim().min(1).optional(),
+  // The token variables: their rules span several variables, so account-tokens.ts checks them.
+  LEADLOVERS_API_TOKEN: z.string().trim().optional(),
+  LEADLOVERS_ACCOUNT_TOKENS: z.string().optional(),
+  LEADLOVERS_ACCOUNT_TOKENS_FILE: z.string().optional(),
 });
+
+export type McpServerVariable = keyof typeof McpServerEnvSchema.shape;
+export const MCP_SERVER_VARIABLES = Object.keys(McpServerEnvSchema.shape) as McpServerVariable[];
+/** What a host passes through from its own environment; it sets LOG_LEVEL and the *_MS tuning per child itself. */
+export const LEADLOVERS_VARIABLES = MCP_SERVER_VARIABLES.filter((name) => name.startsWith('LEADLOVERS_'));
 
 /** The real LeadLovers API: present when a token is configured, and then the backend is HTTP. */
 export interface LeadLoversApiConfig {
@@ -47,71 +65,78 @@ export interface Config {
   readonly leadlovers: LeadLoversApiConfig | null;
 }
 
+/** One bad variable; `message` never holds a token. */
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+export type ConfigReading = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** An empty variable counts as unset. */
-const set = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
-
-function readTokensFile(file: string | undefined): string | undefined {
-  if (file === undefined) return undefined;
-  try {
-    return readFileSync(path.resolve(file), 'utf8');
-  } catch (err) {
-    const reason = (err as { code?: string }).code ?? 'unreadable';
-    throw new ConfigError(`Invalid configuration: LEADLOVERS_ACCOUNT_TOKENS_FILE: cannot read ${file} (${reason})`);
+/** An empty variable counts as unset; except the database path, where it is a mistake worth naming. */
+function schemaInput(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const input: Record<string, string | undefined> = {};
+  for (const name of MCP_SERVER_VARIABLES) {
+    const value = env[name];
+    input[name] = name === 'LEADLOVERS_DB_PATH' || value === undefined || value.trim() !== '' ? value : undefined;
   }
+  return input;
 }
 
-function leadLoversTokens(env: NodeJS.ProcessEnv, singleAccount: boolean, account: string | undefined): AccountTokens | null {
+type Env = z.output<typeof McpServerEnvSchema>;
+
+function readTokens(env: Env): { tokens: AccountTokens | null } | { issue: ConfigIssue } {
+  let tokensFileText: string | undefined;
+  const file = env.LEADLOVERS_ACCOUNT_TOKENS_FILE;
+  if (file !== undefined) {
+    try {
+      tokensFileText = readFileSync(path.resolve(file), 'utf8');
+    } catch (err) {
+      const reason = (err as { code?: string }).code ?? 'unreadable';
+      return { issue: { variable: 'LEADLOVERS_ACCOUNT_TOKENS_FILE', message: `cannot read ${file} (${reason})` } };
+    }
+  }
   try {
-    return parseAccountTokens({
-      tokensJson: set(env.LEADLOVERS_ACCOUNT_TOKENS),
-      tokensFileText: readTokensFile(set(env.LEADLOVERS_ACCOUNT_TOKENS_FILE)),
-      apiToken: set(env.LEADLOVERS_API_TOKEN)?.trim(),
-      account,
-      singleAccount,
-    });
+    const { LEADLOVERS_ACCOUNT_TOKENS: tokensJson, LEADLOVERS_API_TOKEN: apiToken, LEADLOVERS_ACCOUNT: account } = env;
+    return { tokens: parseAccountTokens({ tokensJson, tokensFileText, apiToken, account, singleAccount: env.LEADLOVERS_SINGLE_ACCOUNT }) };
   } catch (err) {
-    if (err instanceof AccountTokensError) throw new ConfigError(`Invalid configuration: ${err.message}`);
+    if (err instanceof AccountTokensError) return { issue: { variable: err.variable, message: err.problem } };
     throw err;
   }
 }
 
-/** Parses the environment; throws ConfigError whose message names each bad variable (never a token's value). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse({
-    LEADLOVERS_DB_PATH: env.LEADLOVERS_DB_PATH,
-    LOG_LEVEL: set(env.LOG_LEVEL),
-    EMBEDDED_LATENCY_MS: set(env.EMBEDDED_LATENCY_MS),
-    SAMPLING_TIMEOUT_MS: set(env.SAMPLING_TIMEOUT_MS),
-    LEADLOVERS_API_URL: set(env.LEADLOVERS_API_URL),
-    LEADLOVERS_TIMEOUT_MS: set(env.LEADLOVERS_TIMEOUT_MS),
-    LEADLOVERS_MAX_ATTEMPTS: set(env.LEADLOVERS_MAX_ATTEMPTS),
-    LEADLOVERS_SINGLE_ACCOUNT: set(env.LEADLOVERS_SINGLE_ACCOUNT)?.trim().toLowerCase(),
-    LEADLOVERS_ACCOUNT: set(env.LEADLOVERS_ACCOUNT),
-  });
+/** Parses an environment into the server's Config, or every issue found (each naming its variable). */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ConfigReading {
+  const parsed = McpServerEnvSchema.safeParse(schemaInput(env));
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+    return { ok: false, issues: parsed.error.issues.map((issue) => ({ variable: issue.path.join('.') || 'environment', message: issue.message })) };
   }
   const data = parsed.data;
-  const tokens = leadLoversTokens(env, data.LEADLOVERS_SINGLE_ACCOUNT === 'true', data.LEADLOVERS_ACCOUNT);
-  return Object.freeze({
+  const read = readTokens(data);
+  if ('issue' in read) return { ok: false, issues: [read.issue] };
+  const { tokens } = read;
+  const leadlovers = tokens
+    ? Object.freeze({ apiUrl: data.LEADLOVERS_API_URL, timeoutMs: data.LEADLOVERS_TIMEOUT_MS, maxAttempts: data.LEADLOVERS_MAX_ATTEMPTS, tokens })
+    : null;
+  const config: Config = {
     dbPath: data.LEADLOVERS_DB_PATH,
     logLevel: data.LOG_LEVEL,
     embeddedLatencyMs: data.EMBEDDED_LATENCY_MS,
     samplingTimeoutMs: data.SAMPLING_TIMEOUT_MS,
-    leadlovers: tokens
-      ? Object.freeze({
-          apiUrl: data.LEADLOVERS_API_URL,
-          timeoutMs: data.LEADLOVERS_TIMEOUT_MS,
-          maxAttempts: data.LEADLOVERS_MAX_ATTEMPTS,
-          tokens,
-        })
-      : null,
-  });
+    leadlovers,
+  };
+  return { ok: true, config: Object.freeze(config) };
+}
+
+/** readConfig for the server's own start-up: throws ConfigError whose message names each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const reading = readConfig(env);
+  if (reading.ok) return reading.config;
+  throw new ConfigError(`Invalid configuration: ${reading.issues.map((issue) => `${issue.variable}: ${issue.message}`).join('; ')}`);
 }
 
 /** Creates the database's directory so a fresh checkout starts without setup. */

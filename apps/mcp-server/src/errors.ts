@@ -1,7 +1,7 @@
 // The one error type a tool handler turns into a failed result: a stable code from TOOL_ERROR_CODES, a message
 // safe to show a user, and optionally the argument it is about. Backends throw it; anything else they throw is
 // normalised to BACKEND_ERROR at the tool boundary (toToolError), so no stack or SQL ever reaches a client.
-import type { ToolErrorCode, ToolErrorPayload } from '@leadlovers/tools';
+import type { ToolErrorCode, ToolErrorPayload } from '@leadlovers/tool-result';
 
 export class ToolError extends Error {
   override readonly name = 'ToolError';

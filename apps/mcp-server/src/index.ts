@@ -1,7 +1,7 @@
-// Public surface of @leadlovers/mcp-server for other workspace packages: how to spawn it, how to read its
-// results, and its parts for running it in-process (tests: createMcpServer over an InMemoryTransport).
+// Public surface of @leadlovers/mcp-server for other workspace packages: how to spawn it and its parts for
+// running it in-process (tests: createMcpServer over an InMemoryTransport). Its results are read with
+// @leadlovers/tool-result; its environment is checked with ./config.
 export { mcpServerCommand, type McpServerCommand } from './command.js';
-export { readToolResult, type ToolCallOutcome, type RawToolResult } from './tool-result.js';
 export { createMcpServer, SERVER_NAME, SERVER_VERSION, type McpServerDeps } from './server.js';
 export { createEmbeddedBackend, type EmbeddedBackendOptions } from './backend/embedded/backend.js';
 export type { LeadLoversBackend } from './backend/types.js';

@@ -1,6 +1,8 @@
 // createMcpServer: an McpServer with the 8 LeadLovers tools registered from @leadlovers/tools (names, zod input
 // and output schemas). Each call is scoped to the caller's account from _meta; every failure becomes an isError
-// result with { code, message, field? }, and unknown throws become BACKEND_ERROR without internals.
+// result with { code, message, field? }, and unknown throws become BACKEND_ERROR without internals. Results are
+// written by @leadlovers/tool-result, which the server's clients read them with.
+import { summarizeToolResult, toolErrorResult, toolSuccessResult } from '@leadlovers/tool-result';
 import { TOOLS, TOOL_NAMES, toolOutputSchema, type ToolName } from '@leadlovers/tools';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
@@ -9,17 +11,18 @@ import type { Logger } from 'pino';
 import type { LeadLoversBackend } from './backend/types.js';
 import { writeEmailBySampling, type Sample } from './email/sampled.js';
 import { writeEmailFromTemplate } from './email/templates.js';
-import { BACKEND_ERROR_MESSAGE, ToolError, toToolError } from './errors.js';
+import { BACKEND_ERROR_MESSAGE, toToolError } from './errors.js';
 import { progressReporter, waitWithProgress } from './progress.js';
 import { MISSING_CALLER_MESSAGE, readCaller } from './tools/caller.js';
 import { TOOL_HANDLERS, type EmailWriter, type ToolAnswer, type ToolContext } from './tools/handlers.js';
-import { errorResult, successResult } from './tools/results.js';
 import type { ToolArgs } from './tool-types.js';
 
 export const SERVER_NAME = 'leadlovers-mcp';
 export const SERVER_VERSION = '0.1.0';
 /** Under the gateway's default 15 s call timeout, so the template fallback still answers in time. */
 const DEFAULT_SAMPLING_TIMEOUT_MS = 12_000;
+/** The summary line's language: the server cannot know the prompt's, and the gateway writes its own from the data. */
+const SUMMARY_LANGUAGE = 'en';
 
 export interface McpServerDeps {
   backend: LeadLoversBackend;
@@ -82,15 +85,15 @@ function registerTool<N extends ToolName>(server: McpServer, name: N, deps: McpS
       const caller = readCaller(extra._meta);
       if (!caller) {
         deps.logger.warn({ tool: name }, 'tool call without caller identity refused');
-        return errorResult(new ToolError('FORBIDDEN', MISSING_CALLER_MESSAGE));
+        return toolErrorResult({ code: 'FORBIDDEN', message: MISSING_CALLER_MESSAGE });
       }
       const log = deps.logger.child({ tool: name, account: caller.account, userId: caller.userId, requestId: caller.requestId });
       const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
       try {
         if (deps.latencyMs) await waitWithProgress(deps.latencyMs, progressReporter(extra), extra.signal);
         // A cancelled call (notifications/cancelled) must not go on to write anything.
-        if (extra.signal.aborted) return errorResult(new ToolError('BACKEND_ERROR', 'The call was cancelled'));
-        const { output, summary } = await run(
+        if (extra.signal.aborted) return toolErrorResult({ code: 'BACKEND_ERROR', message: 'The call was cancelled' });
+        const { output, notes } = await run(
           { backend: deps.backend, writeEmail: emailWriterFor(server, deps, extra, log), account: caller.account },
           args as ToolArgs<N>,
         );
@@ -98,15 +101,15 @@ function registerTool<N extends ToolName>(server: McpServer, name: N, deps: McpS
         const checked = outputSchema.safeParse(output);
         if (!checked.success) {
           log.error({ issues: checked.error.issues, durationMs: elapsed() }, 'tool output does not match its schema');
-          return errorResult(new ToolError('BACKEND_ERROR', BACKEND_ERROR_MESSAGE));
+          return toolErrorResult({ code: 'BACKEND_ERROR', message: BACKEND_ERROR_MESSAGE });
         }
         log.debug({ durationMs: elapsed() }, 'tool call succeeded');
-        return successResult(checked.data, summary);
+        return toolSuccessResult(checked.data, summarizeToolResult(name, checked.data, SUMMARY_LANGUAGE, notes));
       } catch (err) {
         const error = toToolError(err);
         if (error.code === 'BACKEND_ERROR') log.error({ err, durationMs: elapsed() }, 'tool call failed');
         else log.info({ code: error.code, field: error.field, durationMs: elapsed() }, 'tool call rejected');
-        return errorResult(error);
+        return toolErrorResult(error.toPayload());
       }
     },
   );

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAccountTokens, tokenForAccount, type AccountTokens } from '../src/backend/http/account-tokens.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, LEADLOVERS_VARIABLES, loadConfig, readConfig } from '../src/config.js';
 import { ToolError } from '../src/errors.js';
 import { makeTempDir } from './helpers.js';
 
@@ -92,6 +92,37 @@ describe('loadConfig: LeadLovers API', () => {
     const tokens = loadConfig({ LEADLOVERS_ACCOUNT_TOKENS_FILE: file }).leadlovers!.tokens;
     expect(tokenForAccount(tokens, 'globex')).toBe('tok-file-g');
     expect(forbidden(tokens, 'initech').code).toBe('FORBIDDEN');
+  });
+
+  it('LEADLOVERS_SINGLE_ACCOUNT takes the one boolean form: true / 1 or false / 0, in any case', () => {
+    for (const on of ['true', 'TRUE', 'True', '1', ' 1 ']) {
+      expect(loadConfig({ LEADLOVERS_API_TOKEN: 'tok-x', LEADLOVERS_SINGLE_ACCOUNT: on }).leadlovers?.tokens.kind, on).toBe('single-token');
+    }
+    for (const off of ['false', 'FALSE', '0', '']) {
+      expect(loadConfig({ LEADLOVERS_API_TOKEN: 'tok-x', LEADLOVERS_ACCOUNT: 'acme', LEADLOVERS_SINGLE_ACCOUNT: off }).leadlovers?.tokens.kind, off).toBe('per-account');
+    }
+    for (const bad of ['yes', 'on', '2']) {
+      expect(readConfig({ LEADLOVERS_API_TOKEN: 'tok-x', LEADLOVERS_SINGLE_ACCOUNT: bad })).toEqual({
+        ok: false,
+        issues: [{ variable: 'LEADLOVERS_SINGLE_ACCOUNT', message: 'must be true, false, 1 or 0' }],
+      });
+    }
+  });
+
+  it('readConfig lists every bad variable; LEADLOVERS_VARIABLES are the ones a host forwards', () => {
+    const reading = readConfig({ LEADLOVERS_TIMEOUT_MS: '0', LEADLOVERS_MAX_ATTEMPTS: 'many' });
+    expect(reading.ok === false && reading.issues.map((issue) => issue.variable)).toEqual(['LEADLOVERS_TIMEOUT_MS', 'LEADLOVERS_MAX_ATTEMPTS']);
+    expect([...LEADLOVERS_VARIABLES].sort()).toEqual([
+      'LEADLOVERS_ACCOUNT',
+      'LEADLOVERS_ACCOUNT_TOKENS',
+      'LEADLOVERS_ACCOUNT_TOKENS_FILE',
+      'LEADLOVERS_API_TOKEN',
+      'LEADLOVERS_API_URL',
+      'LEADLOVERS_DB_PATH',
+      'LEADLOVERS_MAX_ATTEMPTS',
+      'LEADLOVERS_SINGLE_ACCOUNT',
+      'LEADLOVERS_TIMEOUT_MS',
+    ]);
   });
 
   it('names the variable at fault and never prints a token', () => {

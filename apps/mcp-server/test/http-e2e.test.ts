@@ -67,7 +67,8 @@ describe('MCP server over stdio with the LeadLovers HTTP backend', () => {
     expect(out.lead).toMatchObject({ Code: 0, Email: 'e2e@example.com', MachineCode: 101 });
     expect(out.defaultsApplied).toEqual(['machineCode', 'sequenceCode', 'levelCode']);
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/Lead')).toHaveLength(1);
-    expect(result.content[1]).toMatchObject({ type: 'text', text: expect.stringContaining('queued; LeadLovers assigns its code shortly') });
+    // Code 0: LeadLovers only queued the lead; the summary line names what is known.
+    expect(result.content[1]).toEqual({ type: 'text', text: 'Lead e2e@example.com created in machine 101. Defaults used: machineCode, sequenceCode, levelCode.' });
   });
 
   it('update_lead', async () => {

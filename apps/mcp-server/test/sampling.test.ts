@@ -47,7 +47,7 @@ describe('create_email_content with sampling', () => {
       text: '50% OFF\n\nAproveite',
       model: 'scripted-llm-1',
     });
-    expect(result.content).toContainEqual({ type: 'text', text: 'Email written by scripted-llm-1. Subject: Black Friday: metade do preço' });
+    expect(result.content).toContainEqual({ type: 'text', text: 'Email written: "Black Friday: metade do preço".' });
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ maxTokens: expect.any(Number), systemPrompt: expect.stringContaining('pt-BR') });
   });

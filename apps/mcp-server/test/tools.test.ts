@@ -4,7 +4,7 @@ import { TOOL_NAMES, TOOLS, type Lead } from '@leadlovers/tools';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readToolResult } from '../src/index.js';
+import { readToolResult } from '@leadlovers/tool-result';
 import { caller, failure, makeTempDir, ok, startServer, type RunningServer } from './helpers.js';
 
 interface LeadsPage { leads: Lead[]; page: number; pageSize: number; total: number }
@@ -141,7 +141,7 @@ describe('leads', () => {
     expect(out.defaultsApplied).toEqual(['machineCode', 'sequenceCode', 'levelCode']);
     expect(out.lead).toMatchObject({ MachineCode: 12345, SequenceCode: details.sequences[0]?.SequenceCode, Level: 1 });
     const summary = result.content[1];
-    expect(summary?.type === 'text' && summary.text).toMatch(/defaulted: machine .*email sequence .*level/);
+    expect(summary?.type === 'text' && summary.text).toBe('Lead carlos@empresa.com created in machine 12345. Defaults used: machineCode, sequenceCode, levelCode.');
   });
 
   it('create_lead defaults only what is missing: the level of a named sequence', async () => {
@@ -293,10 +293,10 @@ describe('error conventions', () => {
     const text = result.content[0]?.type === 'text' ? result.content[0].text : '';
     expect(text).toMatch(/^MCP error -32602: Input validation error: Invalid arguments for tool create_lead: .*email/);
     // readToolResult turns that into the same shape as our own failures.
-    expect(readToolResult(result)).toMatchObject({ ok: false, code: 'INVALID_ARGUMENTS', field: 'email' });
-    expect(readToolResult(await server.call('get_machines', { pageSize: 500 }))).toMatchObject({ code: 'INVALID_ARGUMENTS', field: 'pageSize' });
-    // An unknown tool is also an isError result in this SDK version.
-    expect(readToolResult(await server.call('drop_database', {}))).toMatchObject({ ok: false, code: 'INVALID_ARGUMENTS' });
+    expect(readToolResult(result)).toMatchObject({ kind: 'result', result: { ok: false, code: 'INVALID_ARGUMENTS', field: 'email' } });
+    expect(readToolResult(await server.call('get_machines', { pageSize: 500 }))).toMatchObject({ result: { code: 'INVALID_ARGUMENTS', field: 'pageSize' } });
+    // An unknown tool is also an isError result in this SDK version: no tool answered, so it is the call's failure.
+    expect(readToolResult(await server.call('drop_database', {}))).toMatchObject({ kind: 'error', error: { code: 'UNKNOWN_TOOL' } });
   });
 
   it('SDK 1.x client.callTool throws on our error results once listTools() cached output validators (issue #1943)', async () => {
@@ -309,6 +309,6 @@ describe('error conventions', () => {
       { method: 'tools/call', params: { name: 'get_machine_details', arguments: { machineCode: 99999 }, _meta: { 'leadlovers/caller': caller('acme') } } },
       CallToolResultSchema,
     );
-    expect(readToolResult(raw)).toEqual({ ok: false, code: 'NOT_FOUND', message: 'Machine 99999 not found', field: 'machineCode' });
+    expect(readToolResult(raw)).toEqual({ kind: 'result', result: { ok: false, code: 'NOT_FOUND', message: 'Machine 99999 not found', field: 'machineCode' } });
   });
 });

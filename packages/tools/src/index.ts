@@ -1,4 +1,4 @@
 export * from './entities.js';
 export * from './fields.js';
 export * from './tools.js';
-export * from './errors.js';
+export * from './caller.js';

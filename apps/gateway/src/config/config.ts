@@ -2,6 +2,7 @@
 // start-up; a bad value stops start-up with a message naming the variable. The result is frozen and typed.
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { readLeadLoversSettings, type ConfigIssue, type LeadLoversSettings } from './leadlovers.js';
 
 const csv = z
   .string()
@@ -61,16 +62,8 @@ export const EnvSchema = z
     MCP_MAX_QUEUE: int(1_000, 1, 1_000_000),
     MCP_CONCURRENCY_PER_WORKER: int(32, 1, 1_024),
     MCP_START_TIMEOUT_MS: int(20_000, 1_000, 300_000),
-    LEADLOVERS_DB_PATH: optionalString,
     EMBEDDED_LATENCY_MS: int(0, 0, 60_000),
-    LEADLOVERS_API_URL: optionalUrl,
-    LEADLOVERS_API_TOKEN: optionalString,
-    LEADLOVERS_ACCOUNT_TOKENS: optionalString,
-    LEADLOVERS_ACCOUNT_TOKENS_FILE: optionalString,
-    LEADLOVERS_ACCOUNT: optionalString,
-    LEADLOVERS_SINGLE_ACCOUNT: z.enum(['true', 'false', '1', '0', '']).optional(),
-    LEADLOVERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).optional(),
-    LEADLOVERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).optional(),
+    // LEADLOVERS_*: the MCP children's own variables, checked with their own schema (leadlovers.ts).
     ANTHROPIC_API_KEY: optionalString,
     OPENAI_API_KEY: optionalString,
     PLANNER: z.enum(['rules', 'anthropic', 'openai']).optional(),
@@ -185,20 +178,10 @@ export interface Config {
     readonly maxQueue: number;
     readonly concurrencyPerWorker: number;
     readonly startTimeoutMs: number;
-    readonly dbPath: string | undefined;
     /** Latency the embedded store adds to each call, to model the real API (load and fault tests). */
     readonly embeddedLatencyMs: number;
   };
-  readonly leadlovers: {
-    /** True when a LeadLovers token configuration is present: the MCP children then use the REST API. */
-    readonly restApi: boolean;
-    readonly apiUrl: string | undefined;
-    /**
-     * The LEADLOVERS_* variables, passed to the MCP server children, which validate them (they hold the
-     * account → token rules: a call for an account without its own token is refused, never served with another's).
-     */
-    readonly childEnv: Readonly<Record<string, string>>;
-  };
+  readonly leadlovers: LeadLoversSettings;
   readonly llm: {
     readonly planner: 'rules' | 'anthropic' | 'openai' | undefined;
     readonly anthropicKey: string | undefined;
@@ -264,19 +247,21 @@ export class ConfigError extends Error {
 /** Parses an environment (default: process.env). Throws ConfigError naming every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.') || '(environment)';
-      const value = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined;
-      const shown = value === undefined || /SECRET|TOKEN|KEY|PASSWORD/.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
-      return `  ${name}: ${issue.message}${shown}`;
+  const leadlovers = readLeadLoversSettings(source);
+  if (!parsed.success || !leadlovers.ok) {
+    const issues: ConfigIssue[] = parsed.success ? [] : parsed.error.issues.map((issue) => ({ variable: issue.path.join('.') || '(environment)', message: issue.message }));
+    if (!leadlovers.ok) issues.push(...leadlovers.issues);
+    const lines = issues.map(({ variable, message }) => {
+      const value = source[variable];
+      const shown = value === undefined || /SECRET|TOKEN|KEY|PASSWORD/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+      return `  ${variable}: ${message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return toConfig(parsed.data);
+  return toConfig(parsed.data, leadlovers.settings);
 }
 
-function toConfig(env: Env): Config {
+function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
   const jwksUrl = env.JWKS_URL ?? (env.SSO_API_URL ? new URL('.well-known/jwks.json', withSlash(env.SSO_API_URL)).href : undefined);
   return deepFreeze({
     env: env.NODE_ENV,
@@ -309,10 +294,9 @@ function toConfig(env: Env): Config {
       maxQueue: env.MCP_MAX_QUEUE,
       concurrencyPerWorker: env.MCP_CONCURRENCY_PER_WORKER,
       startTimeoutMs: env.MCP_START_TIMEOUT_MS,
-      dbPath: env.LEADLOVERS_DB_PATH,
       embeddedLatencyMs: env.EMBEDDED_LATENCY_MS,
     },
-    leadlovers: leadloversConfig(env),
+    leadlovers,
     llm: {
       planner: env.PLANNER,
       anthropicKey: env.ANTHROPIC_API_KEY,
@@ -350,27 +334,6 @@ function toConfig(env: Env): Config {
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     webhooks: { secret: env.WEBHOOK_SECRET, maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES, replayWindowS: env.WEBHOOK_REPLAY_WINDOW_S },
   });
-}
-
-function leadloversConfig(env: Env): Config['leadlovers'] {
-  const raw: Record<string, string | number | undefined> = {
-    LEADLOVERS_API_URL: env.LEADLOVERS_API_URL,
-    LEADLOVERS_API_TOKEN: env.LEADLOVERS_API_TOKEN,
-    LEADLOVERS_ACCOUNT_TOKENS: env.LEADLOVERS_ACCOUNT_TOKENS,
-    LEADLOVERS_ACCOUNT_TOKENS_FILE: env.LEADLOVERS_ACCOUNT_TOKENS_FILE,
-    LEADLOVERS_ACCOUNT: env.LEADLOVERS_ACCOUNT,
-    LEADLOVERS_SINGLE_ACCOUNT: env.LEADLOVERS_SINGLE_ACCOUNT,
-    LEADLOVERS_TIMEOUT_MS: env.LEADLOVERS_TIMEOUT_MS,
-    LEADLOVERS_MAX_ATTEMPTS: env.LEADLOVERS_MAX_ATTEMPTS,
-  };
-  const childEnv = Object.fromEntries(
-    Object.entries(raw).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '').map(([k, v]) => [k, String(v)]),
-  );
-  return {
-    restApi: Boolean(env.LEADLOVERS_API_TOKEN || env.LEADLOVERS_ACCOUNT_TOKENS || env.LEADLOVERS_ACCOUNT_TOKENS_FILE),
-    apiUrl: env.LEADLOVERS_API_URL,
-    childEnv,
-  };
 }
 
 function withSlash(url: string): string {

@@ -3,11 +3,11 @@
 // (responses the client got through earlier acks) clears the mailbox whatever becomes of the request: in the
 // request's admission when it gets that far, else on its own here.
 import { CallToolSchema, ReceivedSchema, SendPromptSchema, type AuthenticatedUser, type PromptResponse } from '@leadlovers/protocol';
+import { summarizeToolResult } from '@leadlovers/tool-result';
 import { TOOL_NAMES, isToolName, toolInputSchema } from '@leadlovers/tools';
 import { GatewayError } from '../shared/errors.js';
 import type { ToolCallResult } from '../mcp/types.js';
 import type { Language } from '../planner/types.js';
-import { summarize } from '../planner/summaries.js';
 import { fingerprint, requestIdOf } from './payload.js';
 import { describeZodError, zodIssues } from '../shared/validation.js';
 import { hostilePayload } from '../shared/payload-guard.js';
@@ -162,7 +162,7 @@ function fromToolResult(tool: string, result: ToolCallResult, language: Language
     isSuccess: true,
     tool,
     data: result.data,
-    message: summarize(tool, result.data, language),
+    message: summarizeToolResult(tool, result.data, language),
     metadata: { ...metadata, ...(typeof model === 'string' ? { model } : {}) },
   };
 }

@@ -1,6 +1,7 @@
 // What the rest of the gateway needs from the MCP side: list the tools, call one for a caller, close.
 // The warm pool (pool/) implements it; tests may implement it in memory.
-import type { CallerMeta, ToolErrorCode } from '@leadlovers/tools';
+import type { ToolCallResult } from '@leadlovers/tool-result';
+import type { CallerMeta } from '@leadlovers/tools';
 
 export interface ToolInfo {
   name: string;
@@ -35,10 +36,8 @@ export interface ToolProgress {
   message?: string;
 }
 
-/** A tool that ran and answered: either its structured result, or the error the tool itself reported. */
-export type ToolCallResult =
-  | { ok: true; data: unknown; text?: string }
-  | { ok: false; code: ToolErrorCode; message: string; field?: string };
+/** A tool that ran and answered: its structured result, or the error the tool itself reported (one contract). */
+export type { ToolCallResult };
 
 export interface PoolStats {
   workers: number;

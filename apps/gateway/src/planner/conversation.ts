@@ -2,8 +2,8 @@
 // `PlannerInput.history` before the planner runs, and this turn (the prompt, the answer's text and a compact
 // summary of the tool's data) is appended after. A store that is down costs the context, never the answer.
 import type { Logger } from 'pino';
+import { summarizeToolResult } from '@leadlovers/tool-result';
 import type { ToolRunner } from '../mcp/types.js';
-import { summarize } from './summaries.js';
 import type { ConversationMessage, ConversationStore } from '../store/conversation.js';
 import type { Planner, PlannerInput, PlannerOutcome } from './planner.js';
 
@@ -41,7 +41,7 @@ export function assistantText(outcome: PlannerOutcome): string {
       return outcome.message;
     case 'answered': {
       const { result } = outcome;
-      const text = result.ok ? (outcome.message ?? summarize(outcome.tool, result.data, outcome.language)) : result.message;
+      const text = result.ok ? (outcome.message ?? summarizeToolResult(outcome.tool, result.data, outcome.language)) : result.message;
       const data = JSON.stringify(result.ok ? result.data : { error: result.code });
       const compact = data.length > MAX_TOOL_SUMMARY_CHARS ? `${data.slice(0, MAX_TOOL_SUMMARY_CHARS)}…` : data;
       return `${text}\n[${outcome.tool}(${JSON.stringify(outcome.arguments)}) → ${compact}]`;

@@ -4,9 +4,9 @@
 // child's sampling requests. thread-entry.ts hosts it in a piscina thread behind a MessagePort;
 // inline-worker.ts hosts it on the main thread.
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { readToolCallError, readToolResult } from '@leadlovers/tool-result';
 import { CALLER_META_KEY } from '@leadlovers/tools';
 import type { CallOutcome, CallTask, MainCommand, WorkerConfig, WorkerEvent } from '../messages.js';
-import { outcomeFromError, outcomeFromResult } from '../results.js';
 import type { ToolInfo } from '../types.js';
 import { ChildSupervisor } from './child-supervisor.js';
 import { SamplingBridge } from './sampling-bridge.js';
@@ -99,9 +99,9 @@ export function createWorkerRuntime(config: WorkerConfig, emit: (event: WorkerEv
             }
           : { timeout: timeoutMs, signal: controller.signal },
       );
-      return outcomeFromResult(result);
+      return readToolResult(result);
     } catch (err) {
-      return outcomeFromError(err, {
+      return readToolCallError(err, {
         toolName: name,
         timeoutMs,
         cancelled: controller.signal.aborted,

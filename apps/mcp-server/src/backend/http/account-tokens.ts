@@ -30,9 +30,10 @@ export class AccountTokensError extends Error {
   override readonly name = 'AccountTokensError';
   constructor(
     readonly variable: string,
-    message: string,
+    /** What is wrong with it, without the variable's name. */
+    readonly problem: string,
   ) {
-    super(`${variable}: ${message}`);
+    super(`${variable}: ${problem}`);
   }
 }
 

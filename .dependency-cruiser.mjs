@@ -2,7 +2,7 @@
 // folder-level cycles inside the gateway (each folder of apps/gateway/src is one layer; no folder may import a
 // folder that imports it back, directly or through others). See README "Architecture".
 /** @type {import('dependency-cruiser').IConfiguration} */
-module.exports = {
+export default {
   forbidden: [
     {
       name: 'no-circular',

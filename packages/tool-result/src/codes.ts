@@ -1,5 +1,5 @@
 // Codes a tool reports in a failed result's structuredContent ({ code, message, field? }). The gateway passes
-// them through to the client as prompt-response `code`.
+// them through to the client as prompt-response `code` (BACKEND_ERROR becomes TOOL_FAILED on the wire).
 export const TOOL_ERROR_CODES = ['INVALID_ARGUMENTS', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'BACKEND_ERROR'] as const;
 export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
 
@@ -9,10 +9,6 @@ export interface ToolErrorPayload {
   field?: string;
 }
 
-/** The `_meta` key under which the gateway passes the caller's identity to every tool call. */
-export const CALLER_META_KEY = 'leadlovers/caller';
-export interface CallerMeta {
-  account: string;
-  userId: string;
-  requestId?: string;
+export function isToolErrorCode(value: unknown): value is ToolErrorCode {
+  return typeof value === 'string' && (TOOL_ERROR_CODES as readonly string[]).includes(value);
 }

@@ -1,6 +1,15 @@
-// Human-readable one-line summaries of tool results, in the prompt's language. The structured result stays in
-// `data`; this is what a chat UI shows above it.
-import type { Language } from './types.js';
+// One-line, human-readable summaries of tool results, per tool and language: what a chat UI shows above the
+// structured data (the gateway, in the prompt's language) and the second text block of every successful result
+// (the MCP server, which cannot know the prompt's language, writes English). Reads the data defensively: it
+// may come from any MCP server the gateway is pointed at.
+
+export type SummaryLanguage = 'pt' | 'en';
+
+/** What only the server knows about a call, beyond its output. */
+export interface SummaryNotes {
+  /** create_email_content came from the templates because the LLM (MCP sampling) failed: why. */
+  fallbackReason?: string;
+}
 
 type Data = Record<string, unknown>;
 
@@ -15,7 +24,7 @@ function field(data: Data, ...path: string[]): unknown {
   return value;
 }
 
-export function summarize(tool: string, raw: unknown, language: Language): string {
+export function summarizeToolResult(tool: string, raw: unknown, language: SummaryLanguage, notes: SummaryNotes = {}): string {
   const data: Data = raw && typeof raw === 'object' ? (raw as Data) : {};
   const pt = language === 'pt';
   switch (tool) {
@@ -59,7 +68,9 @@ export function summarize(tool: string, raw: unknown, language: Language): strin
     }
     case 'create_email_content': {
       const subject = String(data.subject ?? '');
-      return pt ? `Email gerado: "${subject}".` : `Email written: "${subject}".`;
+      const reason = notes.fallbackReason;
+      const fallback = reason ? (pt ? ` (templates no lugar do LLM: ${reason})` : ` (fallback to the templates: ${reason})`) : '';
+      return pt ? `Email gerado: "${subject}"${fallback}.` : `Email written: "${subject}"${fallback}.`;
     }
     default:
       return pt ? `Ferramenta ${tool} executada.` : `Tool ${tool} ran.`;
