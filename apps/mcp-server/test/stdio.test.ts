@@ -19,7 +19,8 @@ function spawnServer(env: Record<string, string>) {
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  // 'close', not 'exit': the child's last stderr lines may still be in the pipe when it has exited.
+  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
   const responses = async (ids: number[], timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;

@@ -11,7 +11,6 @@ import { userRoom, type GatewayServer, type GatewaySocket } from '../shared/sock
 
 const RECEIPT_TIMEOUT_MS = 30_000;
 
-
 export interface Delivery {
   /**
    * A request's response: through its ack (`ack`, called at most once) when it has one and its socket is still

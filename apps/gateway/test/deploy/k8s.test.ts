@@ -5,6 +5,7 @@
 // cookies; kustomization.yaml lists every file.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { LEADLOVERS_VARIABLES } from '@leadlovers/mcp-server/config';
 import { EnvSchema } from '../../src/config/config.js';
 import { at, exportedSeriesNames, isRecord, loadYamlDocuments, readRepoFile, repoPath } from './helpers.js';
 
@@ -146,7 +147,8 @@ describe('deploy/k8s manifests', () => {
   });
 
   it('ConfigMap: string values, only variables the gateway reads (config.ts), Redis external via REDIS_URL', () => {
-    const known = new Set(Object.keys(EnvSchema.shape));
+    // The gateway's own variables, and the MCP children's that it forwards and checks with their schema.
+    const known = new Set([...Object.keys(EnvSchema.shape), ...LEADLOVERS_VARIABLES]);
     expect(Object.values(config).every((value) => typeof value === 'string')).toBe(true);
     expect(Object.keys(config).filter((key) => !known.has(key))).toEqual([]);
     expect(config.REDIS_URL).toMatch(/^rediss?:\/\//);
@@ -163,7 +165,8 @@ describe('deploy/k8s manifests', () => {
     expect(data.REDIS_PASSWORD).toBe('REPLACE-ME');
     // Shorter than production's 32-character minimum: a pod refuses to start with the placeholder.
     expect(data.API_SECRET?.length).toBeLessThan(32);
-    const known = new Set(Object.keys(EnvSchema.shape));
+    // The gateway's own variables, and the MCP children's that it forwards and checks with their schema.
+    const known = new Set([...Object.keys(EnvSchema.shape), ...LEADLOVERS_VARIABLES]);
     expect(Object.keys(data).filter((key) => !known.has(key))).toEqual([]);
   });
 
