@@ -98,7 +98,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
       ...(sampling && samplingTimeouts ? { sampling: sampling.sampler, samplingTimeoutMs: samplingTimeouts.gatewayMs } : {}),
     }));
 
-  const state = redis && config.redis ? redisState(redis.command, config.redis.keyPrefix, config) : memoryState(config);
+  const state = redis && config.redis ? redisState(redis.command, config.redis.keyPrefix, config, logger) : memoryState(config);
   const conversations: ConversationStore =
     redis && config.redis
       ? new RedisConversationStore(redis.command, { prefix: config.redis.keyPrefix, maxMessages: config.llm.conversationMaxMessages })
@@ -152,8 +152,11 @@ function memoryState(config: Config): SharedState {
   };
 }
 
-function redisState(redis: Redis, prefix: string, config: Config): SharedState {
+function redisState(redis: Redis, prefix: string, config: Config, logger: Logger): SharedState {
   const { limits } = config;
+  const warnFallback = everyInterval(10_000, (count, err) =>
+    logger.warn({ err: (err as Error).message, requests: count }, 'redis unreachable: requests admitted on this node\'s own limits, without idempotency claims'),
+  );
   return {
     replays: new RedisReplayGuard(redis, prefix, config.webhooks.replayWindowS),
     sessions: new RedisSessionRegistry(redis, { prefix, ttlSeconds: config.sessionTtlS }),
@@ -169,6 +172,21 @@ function redisState(redis: Redis, prefix: string, config: Config): SharedState {
       mailboxTtlSeconds: limits.mailboxTtlS,
       mailboxMaxPerUser: limits.mailboxMaxPerUser,
       historyMaxPerUser: limits.historyLimit,
+      onRedisError: warnFallback,
     }),
+  };
+}
+
+/** Calls `log` at most once per interval with how many calls it stood for, so an outage logs a line, not a flood. */
+function everyInterval(intervalMs: number, log: (count: number, last: unknown) => void): (err: unknown) => void {
+  let count = 0;
+  let since = 0;
+  return (err) => {
+    count += 1;
+    const now = Date.now();
+    if (now - since < intervalMs) return;
+    log(count, err);
+    count = 0;
+    since = now;
   };
 }
