@@ -4,7 +4,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { freePorts } from '../../deploy/local-cluster/processes.js';
 import { withTimeout } from './procs.js';
 
@@ -66,8 +66,9 @@ export async function startRedisProcess(port: number, extraArgs: readonly string
   return { port, pid, kill };
 }
 
-export const redisClient = (port: number): Redis => {
-  const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, connectTimeout: 5_000, retryStrategy: () => null });
+/** A client of one of these servers: every command bounded, no reconnecting. */
+export const redisClient = (port: number, options: RedisOptions = {}): Redis => {
+  const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, connectTimeout: 5_000, commandTimeout: 10_000, retryStrategy: () => null, ...options });
   client.on('error', () => undefined); // the section reads failures from the commands it awaits
   return client;
 };
@@ -109,7 +110,7 @@ export async function startLocalRedisCluster(dir: string, size: number): Promise
     async connect() {
       const cluster = new Cluster(
         masters.map((m) => ({ host: '127.0.0.1', port: m.port })),
-        { redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 5_000 }, clusterRetryStrategy: () => null },
+        { redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 5_000, commandTimeout: 5_000 }, clusterRetryStrategy: () => null },
       );
       cluster.on('error', () => undefined);
       await withTimeout(new Promise<void>((resolve, reject) => cluster.once('ready', resolve).once('end', () => reject(new Error('cluster client closed before ready')))), 15_000, 'the Redis Cluster client did not get ready within 15 s');

@@ -75,7 +75,7 @@ export interface MonitorCount {
   roundTrips: number;
 }
 
-/** MONITOR on a connection of its own (`client` is taken over, then disconnected by stop()). */
+/** MONITOR on a connection of its own (ioredis duplicates `client` for it); stop() closes it and returns the count. */
 export async function startMonitor(client: Redis): Promise<{ stop(): Promise<MonitorCount> }> {
   const count: MonitorCount = { topLevel: {}, lua: {}, roundTrips: 0 };
   const inMulti = new Set<string>();

@@ -2,12 +2,13 @@
 // distinct users, each one's requests one after another (admit + complete, each confirming the user's previous
 // response in `received`, as the SDK does), many users at once, bounded in count and time. What Redis does for
 // this is the store's own cost per request, whatever the gateway and the machine around it.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import { newRequestId } from '../../packages/client/src/requests.js';
 import type { PromptResponse } from '../../packages/protocol/src/index.js';
 import { createRedisRequestState } from '../../apps/gateway/src/store/redis-request-state.js';
 import type { RequestState } from '../../apps/gateway/src/store/request-state.js';
+import { redisClient } from './redis-procs.js';
 import { readCounters, subtract, type CounterDelta } from './redis-stats.js';
 
 export interface DriveOptions {
@@ -86,9 +87,8 @@ export interface StoreOnlyResult extends DriveResult {
  * one go): Redis's commands and CPU per request, as commandstats and INFO cpu count them.
  */
 export async function measureStoreOnly(port: number, o: DriveOptions, autoPipelining: boolean): Promise<StoreOnlyResult> {
-  const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, enableAutoPipelining: autoPipelining, retryStrategy: () => null });
-  const stats = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  for (const c of [client, stats]) c.on('error', () => undefined);
+  const client = redisClient(port, { enableAutoPipelining: autoPipelining });
+  const stats = redisClient(port);
   try {
     const state = benchRequestState(client);
     await driveRequests(state, { ...o, prefix: `${o.prefix}warm-`, users: Math.min(30, o.users), requestsPerUser: 1 });

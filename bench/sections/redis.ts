@@ -84,7 +84,7 @@ async function startNodes(ctx: Context, dir: string, redisUrl: string): Promise<
   throw failed?.reason instanceof Error ? failed.reason : new Error('a redis-section server did not start');
 }
 
-async function measureNodes(ctx: Context, nodes: Nodes, counters: Redis, monitorClient: Redis): Promise<Omit<RedisMeasurements, 'spread' | 'store' | 'responseBytes'>> {
+async function measureNodes(ctx: Context, nodes: Nodes, counters: Redis): Promise<Omit<RedisMeasurements, 'spread' | 'store' | 'responseBytes'>> {
   const s = ctx.settings;
   const r = s.redis;
   for (const node of ['with', 'without'] as const) {
@@ -104,7 +104,7 @@ async function measureNodes(ctx: Context, nodes: Nodes, counters: Redis, monitor
   }
 
   ctx.log(`redis: round trips under MONITOR, ${r.monitorMs} ms (not a CPU window)`);
-  const monitor = await startMonitor(monitorClient);
+  const monitor = await startMonitor(counters);
   const loop = await nodes.gens.with.loop({ target: 'gateway', event: 'send-prompt', requestIds: true, durationMs: r.monitorMs, warmupMs: 0, maxRequests: r.clients * s.maxPerClient, timeoutMs: s.requestTimeoutMs });
   const count = await monitor.stop();
   ctx.log(`  ${loop.issued} prompts, ${count.roundTrips} round trips (${(count.roundTrips / Math.max(1, loop.issued)).toFixed(2)} per prompt)`);
@@ -117,14 +117,13 @@ export async function runRedis(ctx: Context): Promise<SectionResult> {
   const [port = 0] = await freePorts(1);
   const server = await startRedisProcess(port);
   const counters = redisClient(port);
-  const monitorClient = redisClient(port);
   try {
     ctx.log(`redis: a private redis-server on port ${port}; one gateway node with REDIS_URL on it, one without, ${s.redis.clients} clients each`);
     const nodes = await startNodes(ctx, dir, `redis://127.0.0.1:${port}`);
     let measured: Omit<RedisMeasurements, 'spread' | 'store' | 'responseBytes'>;
     let entry: HistoryEntry;
     try {
-      measured = await measureNodes(ctx, nodes, counters, monitorClient);
+      measured = await measureNodes(ctx, nodes, counters);
       entry = await storedEntry(counters);
     } finally {
       await Promise.all([nodes.gens.with.disconnect('gateway'), nodes.gens.without.close(), nodes.servers.with.close(), nodes.servers.without.close()]);
@@ -153,7 +152,6 @@ export async function runRedis(ctx: Context): Promise<SectionResult> {
     return { rows: redisRows(data), data, text: redisText(data) };
   } finally {
     counters.disconnect();
-    monitorClient.disconnect();
     await server.kill();
     rmSync(dir, { recursive: true, force: true });
   }
