@@ -17,7 +17,7 @@ export interface SpreadResult extends DriveResult {
   masters: MasterFigures[];
 }
 
-const NONE: RedisCounters = { commands: {}, cpuUs: 0 };
+const NONE: RedisCounters = { commands: {}, cpuUs: 0, memoryBytes: 0 };
 
 export async function measureSpread(cluster: LocalRedisCluster, o: DriveOptions): Promise<SpreadResult> {
   const client = await cluster.connect();

@@ -9,6 +9,8 @@ export interface RedisCounters {
   commands: Record<string, { calls: number; usec: number }>;
   /** used_cpu_user + used_cpu_sys, µs. */
   cpuUs: number;
+  /** used_memory, bytes. */
+  memoryBytes: number;
 }
 
 /** The measurement's own commands and a cluster client's topology queries: never counted as the workload's. */
@@ -19,6 +21,7 @@ export const SCRIPT_COMMANDS = ['evalsha', 'eval', 'evalsha_ro', 'eval_ro', 'fca
 export function parseCounters(info: string): RedisCounters {
   const commands: RedisCounters['commands'] = {};
   let cpu = 0;
+  let memoryBytes = 0;
   for (const line of info.split(/\r?\n/)) {
     const stat = /^cmdstat_([^:|]+)[^:]*:calls=(\d+),usec=(\d+)/.exec(line);
     if (stat) {
@@ -29,13 +32,15 @@ export function parseCounters(info: string): RedisCounters {
     }
     const used = /^used_cpu_(?:sys|user):([\d.]+)/.exec(line);
     if (used) cpu += Number(used[1]) * 1e6;
+    const memory = /^used_memory:(\d+)/.exec(line);
+    if (memory) memoryBytes = Number(memory[1]);
   }
-  return { commands, cpuUs: Math.round(cpu) };
+  return { commands, cpuUs: Math.round(cpu), memoryBytes };
 }
 
 export async function readCounters(client: Redis): Promise<RedisCounters> {
-  const [commandstats, cpu] = await Promise.all([client.info('commandstats'), client.info('cpu')]);
-  return parseCounters(`${commandstats}\n${cpu}`);
+  const sections = await Promise.all(['commandstats', 'cpu', 'memory'].map((section) => client.info(section)));
+  return parseCounters(sections.join('\n'));
 }
 
 export interface CounterDelta {
@@ -43,6 +48,8 @@ export interface CounterDelta {
   commands: Record<string, { calls: number; usec: number }>;
   calls: number;
   cpuUs: number;
+  /** Memory Redis holds more at the end than at the start. */
+  memoryBytes: number;
 }
 
 export function subtract(after: RedisCounters, before: RedisCounters): CounterDelta {
@@ -55,7 +62,7 @@ export function subtract(after: RedisCounters, before: RedisCounters): CounterDe
     commands[name] = { calls: a.calls - b.calls, usec: a.usec - b.usec };
     calls += a.calls - b.calls;
   }
-  return { commands, calls, cpuUs: after.cpuUs - before.cpuUs };
+  return { commands, calls, cpuUs: after.cpuUs - before.cpuUs, memoryBytes: after.memoryBytes - before.memoryBytes };
 }
 
 /** A key as a pattern: the user's {hash tag} and the ids after it elided, `ws:request:{…}:…`. */

@@ -47,7 +47,7 @@ const per = (n: number, prompts: number): number => (prompts ? n / prompts : Num
 
 /** Every with-Redis phase as one window: the counters summed, over all their prompts. */
 function pooled(phases: readonly RedisPhase[]): { prompts: number; wallMs: number; delta: CounterDelta } {
-  const delta: CounterDelta = { commands: {}, calls: 0, cpuUs: 0 };
+  const delta: CounterDelta = { commands: {}, calls: 0, cpuUs: 0, memoryBytes: 0 };
   let prompts = 0;
   let wallMs = 0;
   for (const p of phases) {
@@ -56,6 +56,7 @@ function pooled(phases: readonly RedisPhase[]): { prompts: number; wallMs: numbe
     wallMs += p.wallMs;
     delta.calls += p.redis.calls;
     delta.cpuUs += p.redis.cpuUs;
+    delta.memoryBytes += p.redis.memoryBytes;
     for (const [name, c] of Object.entries(p.redis.commands)) {
       const sum = (delta.commands[name] ??= { calls: 0, usec: 0 });
       sum.calls += c.calls;
@@ -138,6 +139,16 @@ export function redisRows(m: RedisMeasurements): Row[] {
       note: `${cpuSplit(m, delta, prompts)}; Redis at ${round1(delta.cpuUs / wallMs / 10)}% of a core over the phases`,
     },
     { section, figure: 'prompts/s one Redis core allows (1e6 ÷ CPU µs)', gateway: capacity, floor: '—', ratio: undefined, target: `≥ ${BUDGET.promptsPerCore}`, verdict: judge(capacity, '≥', BUDGET.promptsPerCore) },
+    {
+      section,
+      figure: 'Redis memory held per prompt, bytes',
+      gateway: Math.round(per(delta.memoryBytes, prompts)),
+      floor: '—',
+      ratio: undefined,
+      target: '—',
+      verdict: 'info',
+      note: `used_memory growth ÷ prompts, by phase ${withRedis.map((p) => (p.redis ? Math.round(per(p.redis.memoryBytes, p.issued)) : '—')).join(' / ')} (the first ones also fill each user's history to its bound); the request record (${m.responseBytes}-byte response) lives max(IDEMPOTENCY_TTL_S, MAILBOX_TTL_S), 24 h by default: memory to hold = prompts per day × this`,
+    },
     { section, figure: 'pub/sub publishes per prompt (Socket.IO adapter)', gateway: pub, floor: '—', ratio: undefined, target: '0', verdict: judge(pub, '≤', 0) },
     {
       section,
