@@ -31,7 +31,7 @@ async function phase(ctx: Context, nodes: Nodes, node: Node, round: number, coun
   const server = nodes.servers[node];
   const before = { cpu: server.sample().treeCpuMs, redis: counters ? await readCounters(counters) : undefined };
   const t0 = performance.now();
-  const loop = await nodes.gens[node].loop({ target: 'gateway', event: 'send-prompt', requestIds: true, durationMs: s.phaseMs, warmupMs: s.warmupMs, maxRequests: s.redis.clients * s.maxPerClient, timeoutMs: s.requestTimeoutMs });
+  const loop = await nodes.gens[node].loop({ target: 'gateway', event: 'send-prompt', requestIds: true, durationMs: s.redis.phaseMs, warmupMs: s.warmupMs, maxRequests: s.redis.clients * s.maxPerClient, timeoutMs: s.requestTimeoutMs });
   const wallMs = performance.now() - t0;
   const redis = counters && before.redis ? subtract(await readCounters(counters), before.redis) : undefined;
   const cpuMs = server.sample().treeCpuMs - before.cpu;
