@@ -1,9 +1,10 @@
 // pnpm bench — the gateway against its floor, in one run, on one machine: closed-loop prompts (call-tool,
 // send-prompt) against a minimal Socket.IO → one warm MCP client server, bare echo and bare MCP callTool; idle
-// connection memory against bare Socket.IO; the warm pool against spawn-per-prompt; the cluster figures; and a
-// CPU profile of the gateway. Prints one table (figure, gateway, floor, ratio, target, verdict), then the hot
-// spots, and writes bench/results/bench-<timestamp>.json and latest.json. See bench/README.md.
-//   npx tsx bench/run.ts [--quick] [--only load,spawn,profile,connections,cluster]
+// connection memory against bare Socket.IO; the warm pool against spawn-per-prompt; the cluster figures; a
+// CPU profile of the gateway; and Redis's cost per prompt with the capacity it allows. Prints one table (figure,
+// gateway, floor, ratio, target, verdict), then the hot spots, and writes bench/results/bench-<timestamp>.json and
+// latest.json. See bench/README.md.
+//   npx tsx bench/run.ts [--quick] [--only load,spawn,profile,connections,cluster,redis]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { runConnections } from './sections/connections.js';
 import { FULL, QUICK, withLevelOverride, type Context, type SectionResult } from './sections/context.js';
 import { runLoad } from './sections/load.js';
 import { runProfile } from './sections/profile.js';
+import { runRedis } from './sections/redis.js';
 import { runSpawn } from './sections/spawn.js';
 
 const SECTIONS: Record<string, (ctx: Context) => Promise<SectionResult>> = {
@@ -26,6 +28,7 @@ const SECTIONS: Record<string, (ctx: Context) => Promise<SectionResult>> = {
   profile: runProfile,
   connections: runConnections,
   cluster: runCluster,
+  redis: runRedis,
 };
 /** Sections that use the shared floor + gateway pair; it is stopped before the others run. */
 const SHARED = new Set(['load', 'spawn', 'profile']);

@@ -69,6 +69,8 @@ export interface GatewayOptions {
   secret: string;
   poolSize: number;
   logLevel: string;
+  /** Shared state in this Redis (the node joins a cluster of one); none: in memory, as a single node. */
+  redisUrl?: string;
 }
 
 /**
@@ -84,7 +86,9 @@ export function gatewayEnv(o: GatewayOptions): Record<string, string> {
     API_SECRET: o.secret,
     LOG_LEVEL: o.logLevel,
     LOG_FORMAT: 'json',
-    REDIS_URL: '',
+    REDIS_URL: o.redisUrl ?? '',
+    REDIS_KEY_PREFIX: '',
+    REDIS_SHARDED: '',
     METRICS_PORT: '',
     MCP_SERVER_PATH: '',
     LEADLOVERS_API_TOKEN: '',
@@ -102,6 +106,6 @@ export function gatewayEnv(o: GatewayOptions): Record<string, string> {
   };
 }
 
-export function startGateway(o: GatewayOptions): Promise<ServerHandle> {
-  return start('gateway', new URL('../servers/gateway.ts', import.meta.url), gatewayEnv(o));
+export function startGateway(o: GatewayOptions, name = 'gateway'): Promise<ServerHandle> {
+  return start(name, new URL('../servers/gateway.ts', import.meta.url), gatewayEnv(o));
 }

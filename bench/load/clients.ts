@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { mintToken } from '../../apps/gateway/src/auth/mint.js';
+import { newRequestId } from '../../packages/client/src/requests.js';
 import { GONE, runClosedLoop, type LoopOptions, type Operation } from '../lib/closed-loop.js';
 import { serveIpc } from '../lib/ipc.js';
 
@@ -49,6 +50,8 @@ export interface LoopParams extends LoopOptions {
   /** Use only the first n clients of the target (default all). */
   clients?: number;
   timeoutMs: number;
+  /** Gateway requests carry a client-chosen requestId, as the SDK sends them (idempotent: claimed, never run twice). */
+  requestIds?: boolean;
 }
 
 const clients: Record<Target, Socket[]> = { floor: [], gateway: [] };
@@ -119,7 +122,7 @@ async function connect(p: ConnectParams): Promise<ConnectResult> {
   return { attempted, connected, failed: attempted - connected, errors, elapsedMs, perSecond: (connected / elapsedMs) * 1000, open: clients[p.target].length };
 }
 
-function operation(socket: Socket, event: LoadEvent, timeoutMs: number, i: number): Operation {
+function operation(socket: Socket, event: LoadEvent, timeoutMs: number, i: number, requestIds = false): Operation {
   const payload =
     event === 'send-prompt' || event === 'prompt' || event === 'spawn-prompt'
       ? { prompt: BENCH_PROMPT }
@@ -133,7 +136,8 @@ function operation(socket: Socket, event: LoadEvent, timeoutMs: number, i: numbe
     let response: { isSuccess?: boolean; code?: string; requestId?: string } | undefined;
     const toConfirm = confirms ? (unconfirmed.get(socket) ?? []) : [];
     try {
-      const sent = toConfirm.length ? { ...payload, received: toConfirm.splice(0, 100) } : payload;
+      const keyed = confirms && requestIds ? { ...payload, requestId: newRequestId() } : payload;
+      const sent = toConfirm.length ? { ...keyed, received: toConfirm.splice(0, 100) } : keyed;
       response = (await socket.timeout(timeoutMs).emitWithAck(event, sent)) as typeof response;
     } catch {
       return 'timeout';
@@ -154,7 +158,7 @@ serveIpc({
     const before = { ...received[p.target] };
     const gone = { ...disconnects[p.target] };
     const result = await runClosedLoop(
-      pool.map((socket, i) => operation(socket, p.event, p.timeoutMs, i)),
+      pool.map((socket, i) => operation(socket, p.event, p.timeoutMs, i, p.requestIds)),
       p,
     );
     const events: Record<string, number> = {};

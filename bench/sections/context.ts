@@ -25,10 +25,28 @@ export interface Settings {
   profileMs: number;
   cluster: Record<string, string>;
   clusterTimeoutMs: number;
+  redis: RedisSettings;
   loadGenerators: number;
   poolSize: number;
   logLevel: string;
   sourceAddresses: string[];
+}
+
+/** The redis section: closed-loop clients per node, A/B rounds, the MONITOR window and the Redis Cluster drive. */
+export interface RedisSettings {
+  clients: number;
+  rounds: number;
+  /** Measured time of one phase (after the run's warmupMs): short phases, many rounds, so drifting load on a
+   * shared machine hits both nodes alike. */
+  phaseMs: number;
+  monitorMs: number;
+  /** Requests per user of the store-only drive (bench/lib/request-drive.ts), `clients` users at once. */
+  storeRequestsPerUser: number;
+  masters: number;
+  spreadUsers: number;
+  spreadRequestsPerUser: number;
+  spreadConcurrency: number;
+  spreadBudgetMs: number;
 }
 
 export const FULL: Settings = {
@@ -50,6 +68,7 @@ export const FULL: Settings = {
   profileMs: 5_000,
   cluster: { BENCH_ROUNDS: '150', BENCH_SECONDS: '20', BENCH_CLIENTS: '50', BENCH_EVENTS: '1000' },
   clusterTimeoutMs: 150_000,
+  redis: { clients: 100, rounds: 6, phaseMs: 3_000, monitorMs: 2_000, storeRequestsPerUser: 30, masters: 3, spreadUsers: 1_000, spreadRequestsPerUser: 4, spreadConcurrency: 50, spreadBudgetMs: 60_000 },
   loadGenerators: 4,
   poolSize: 1,
   logLevel: 'info',
@@ -78,6 +97,7 @@ export const QUICK: Settings = {
   profileMs: 2_000,
   cluster: { BENCH_ROUNDS: '20', BENCH_SECONDS: '6', BENCH_CLIENTS: '10', BENCH_EVENTS: '200' },
   clusterTimeoutMs: 90_000,
+  redis: { ...FULL.redis, rounds: 1, phaseMs: 2_000, monitorMs: 1_000, storeRequestsPerUser: 10, spreadRequestsPerUser: 2, spreadBudgetMs: 20_000 },
   loadGenerators: 2,
 };
 
