@@ -64,7 +64,13 @@ export async function serveRequest(deps: CoreDeps, spec: RequestSpec, work: Work
     return refused;
   }
 
-  const admit = (): Promise<Admission> => deps.state.admit({ userId: user.id, requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, received: spec.received });
+  // The request state answers every outcome itself (it falls back to local limits when Redis is down); a throw here
+  // is a bug, answered like any other failure rather than left to the transport.
+  const admit = (): Promise<Admission> =>
+    deps.state.admit({ userId: user.id, requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, received: spec.received }).catch((err: unknown) => {
+      log().error({ err }, 'admission failed unexpectedly');
+      return { status: 'refused', error: toGatewayError(err) } as const;
+    });
   let admission = await admit();
   // A retry waits for the first attempt; if that attempt's claim vanishes (its node died), the retry takes over.
   for (let takeovers = 0; admission.status === 'pending'; takeovers++) {
