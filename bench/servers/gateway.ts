@@ -14,7 +14,7 @@ import { profilerHandlers } from '../lib/profiler.js';
 const config = loadConfig();
 const logger = createLogger(config.logLevel, undefined, config.logFormat);
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-const redis = config.redis ? await connectRedis({ url: config.redis.url, password: config.redis.password, logger }) : undefined;
+const redis = config.redis ? await connectRedis({ target: config.redis, logger }) : undefined;
 const deps = await buildDependencies(config, logger, redis ? { redis } : {});
 const gateway = createGateway(deps);
 const address = await gateway.listen(config.port, '127.0.0.1');

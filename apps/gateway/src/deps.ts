@@ -1,7 +1,6 @@
 // Builds everything createGateway needs from a Config: auth, the warm MCP pool, the planner, the session
 // registry, stores and limits. Embedded defaults (memory, embedded data, rules planner) are chosen here, and
 // `defaults` says which, for the start-up log. The caller owns what it gets back and closes it.
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { TOOLS, TOOL_NAMES } from '@leadlovers/tools';
 import type { GatewayDeps } from './app.js';
@@ -17,6 +16,7 @@ import { selectSampler } from './planner/sampling.js';
 import { selectPlanner } from './planner/select.js';
 import { createPromptLimiter } from './store/limits.js';
 import { RedisSessionRegistry } from './session/redis-registry.js';
+import type { RedisClient } from './shared/redis.js';
 import { MemoryConversationStore, type ConversationStore } from './store/conversation.js';
 import { RedisConversationStore } from './store/redis-conversation.js';
 import { RedisHistoryStore } from './store/redis-history.js';
@@ -50,9 +50,14 @@ export async function buildDependencies(config: Config, logger: Logger, override
   const redis = overrides.redis;
   const cluster =
     redis && config.redis
-      ? createRedisCluster(redis, { keyPrefix: config.redis.keyPrefix, sharded: config.redis.sharded, requestsTimeoutMs: config.clusterRequestTimeoutMs })
+      ? createRedisCluster(redis, {
+          topology: config.redis.topology,
+          keyPrefix: config.redis.keyPrefix,
+          sharded: config.redis.sharded,
+          requestsTimeoutMs: config.clusterRequestTimeoutMs,
+        })
       : undefined;
-  defaults.push(cluster ? `${cluster.describe} (node ${config.nodeId})` : 'cluster: in-memory adapter, sessions and mailbox, single node (no REDIS_URL)');
+  defaults.push(cluster ? `${cluster.describe} (node ${config.nodeId})` : 'cluster: in-memory adapter, sessions and mailbox, single node (no REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS)');
   if (config.leadlovers.restApi) {
     const host = new URL(config.leadlovers.apiUrl ?? 'https://llapi.leadlovers.com/webapi').host;
     defaults.push(`LeadLovers data: REST API at ${host}, one token per account (the MCP children validate the token configuration)`);
@@ -152,7 +157,7 @@ function memoryState(config: Config): SharedState {
   };
 }
 
-function redisState(redis: Redis, prefix: string, config: Config, logger: Logger): SharedState {
+function redisState(redis: RedisClient, prefix: string, config: Config, logger: Logger): SharedState {
   const { limits } = config;
   const warnFallback = everyInterval(10_000, (count, err) =>
     logger.warn({ err: (err as Error).message, requests: count }, 'redis unreachable: requests admitted on this node\'s own limits, without idempotency claims'),

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   // A library promise nobody awaited must be a log line, not a dead node.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-  const redis = config.redis ? await connectRedis({ url: config.redis.url, password: config.redis.password, logger }) : undefined;
+  const redis = config.redis ? await connectRedis({ target: config.redis, logger }) : undefined;
   const deps = await buildDependencies(config, logger, redis ? { redis } : {});
   const gateway = createGateway(deps);
   const address = await gateway.listen();

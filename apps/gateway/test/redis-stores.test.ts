@@ -186,8 +186,9 @@ describe('RedisIdempotencyStore specifics', () => {
 
   it('keepAlive renews a running request\'s lease; once it stops (the node died) the marker expires and a waiting retry takes over', async () => {
     const space = nextPrefix();
-    const nodeA = new RedisIdempotencyStore(redis, { prefix: space, pollIntervalMs: 10, pendingTtlSeconds: 0.3 });
-    const nodeB = new RedisIdempotencyStore(redis2, { prefix: space, pollIntervalMs: 10, pendingTtlSeconds: 0.3 });
+    // A lease of 0.6 s renewed every 0.2 s: a timer late by less than 0.4 s (a loaded machine) still renews in time.
+    const nodeA = new RedisIdempotencyStore(redis, { prefix: space, pollIntervalMs: 10, pendingTtlSeconds: 0.6 });
+    const nodeB = new RedisIdempotencyStore(redis2, { prefix: space, pollIntervalMs: 10, pendingTtlSeconds: 0.6 });
     expect(await nodeA.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
     const stop = nodeA.keepAlive('u', 'r1', 'f');
     const retry = await nodeB.begin('u', 'r1', 'f');
@@ -198,7 +199,7 @@ describe('RedisIdempotencyStore specifics', () => {
       (err: unknown) => err,
     ).finally(() => (settled = true));
     // Three leases long, the marker is still there and the retry still waits.
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    await new Promise((resolve) => setTimeout(resolve, 1800));
     expect(settled).toBe(false);
     expect(await redis.get(nodeA.key('u', 'r1'))).toContain('pending');
     stop();
@@ -207,7 +208,7 @@ describe('RedisIdempotencyStore specifics', () => {
     // A renewal never revives a completed record nor another payload's marker.
     await nodeB.complete('u', 'r1', response('r1'));
     const stop2 = nodeA.keepAlive('u', 'r1', 'other');
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     stop2();
     expect(await nodeA.begin('u', 'r1', 'f')).toEqual({ status: 'done', response: response('r1') });
   });

@@ -78,8 +78,15 @@ export interface ServerToClientEvents {
   'lead-created': (event: LeadCreated) => void;
 }
 
-/** Events between gateway nodes (serverSideEmit); none yet on a single node. */
-export type InterServerEvents = Record<string, never>;
+/** Events between gateway nodes (serverSideEmit over the adapter); `pnpm kick` sends them too. */
+export interface InterServerEvents {
+  /**
+   * With sharded pub/sub a room's notice and its disconnect travel on different shards, so a kick is this one
+   * message, carried out by each node on its own sockets: notice first, then the disconnect. target: a socket id
+   * or a room such as user:<id>.
+   */
+  'session-kick': (target: string, reason: SessionReplaced['reason']) => void;
+}
 
 export interface AuthenticatedUser {
   id: string;

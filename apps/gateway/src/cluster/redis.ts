@@ -1,90 +1,81 @@
 // The gateway's Redis connections, created by main.ts (the caller owns them): one for commands (sessions,
-// mailbox, idempotency, history, limits), and a publisher and a subscriber for the Socket.IO adapter and emitter.
-// ioredis reconnects with capped exponential backoff and re-subscribes on its own.
-import { Redis, type RedisOptions } from 'ioredis';
+// mailbox, idempotency, history, limits), and a publisher and a subscriber for the Socket.IO adapter and emitter,
+// in any topology (shared/redis.ts). ioredis reconnects with capped exponential backoff and re-subscribes on its own.
+// One unreachable REDIS_URL starts the node not-ready on purpose (it serves its own clients and joins when Redis
+// comes); a seed list (REDIS_CLUSTER_NODES, REDIS_SENTINELS) that leads nowhere is a configuration mistake, so it
+// stops start-up, after a bounded wait, with a message naming the setting.
 import type { Logger } from 'pino';
+import { connectAll, createRedisClient, describeTopology, guardPublishes, reconnectBackoff, type RedisClient, type RedisTarget } from '../shared/redis.js';
+import { explainUnreachable } from './redis-probe.js';
 
 export interface RedisConnections {
-  command: Redis;
-  pub: Redis;
-  sub: Redis;
+  command: RedisClient;
+  pub: RedisClient;
+  sub: RedisClient;
   /** True while the command connection is up: readiness and the start-up log read it. */
   isReady(): boolean;
   close(): Promise<void>;
 }
 
 export interface RedisConnectOptions {
-  url: string;
-  password?: string | undefined;
+  target: RedisTarget;
   logger: Logger;
-  /** How long start-up waits for Redis before going on not-ready (the node still serves local clients). */
+  /** How long start-up waits for Redis: then one REDIS_URL goes on not-ready, a seed list fails start-up. */
   connectTimeoutMs?: number;
 }
 
-const retryStrategy = (attempt: number): number => Math.min(100 * 2 ** Math.min(attempt, 6), 5_000) + Math.floor(Math.random() * 100);
+export class RedisStartupError extends Error {
+  override readonly name = 'RedisStartupError';
+}
 
 export async function connectRedis(options: RedisConnectOptions): Promise<RedisConnections> {
-  const base: RedisOptions = {
-    ...(options.password ? { password: options.password } : {}),
-    retryStrategy,
-    connectTimeout: 5_000,
-    lazyConnect: true,
-  };
-  // Commands fail fast while Redis is down (each caller degrades: see the stores); they never queue unboundedly.
-  const command = new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'gateway-cmd' });
+  const { target } = options;
+  const client = (connectionName: string, choices: { enableOfflineQueue: boolean; maxRetriesPerRequest: number | null; shardedSubscriber?: boolean; autoPipelining?: boolean }) =>
+    createRedisClient(target, { connectionName, retryStrategy: reconnectBackoff, ...choices });
+  // Commands fail fast while Redis (or, in a Cluster, the slot's master) is down: each caller degrades (see the
+  // stores); they never queue unboundedly.
+  const command = client('gateway-cmd', { enableOfflineQueue: false, maxRetriesPerRequest: 1, autoPipelining: true });
   // While Redis is down, cross-node publishes are dropped (guarded below) rather than queued without bound.
-  const pub = new Redis(options.url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'gateway-pub' });
-  // Subscriptions made while Redis is down must wait for it (never rejected), then ioredis re-subscribes on reconnect.
-  const sub = new Redis(options.url, { ...base, maxRetriesPerRequest: null, connectionName: 'gateway-sub' });
+  const pub = client('gateway-pub', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // Subscriptions made while Redis is down must wait for it (never rejected), then ioredis re-subscribes on
+  // reconnect; in a Cluster, one subscriber per master takes each sharded channel by its slot.
+  const sub = client('gateway-sub', { enableOfflineQueue: true, maxRetriesPerRequest: null, shardedSubscriber: true });
+  const clients = { command, pub, sub };
   guardPublishes(pub, options.logger);
 
   const log = options.logger.child({ component: 'redis' });
-  for (const [name, client] of Object.entries({ command, pub, sub })) {
+  for (const [name, connection] of Object.entries(clients)) {
     let wasReady = false;
-    client.on('ready', () => {
+    connection.on('ready', () => {
       if (wasReady) log.info({ connection: name }, 'redis reconnected');
       wasReady = true;
     });
-    client.on('error', (err: Error) => log.warn({ connection: name, err: err.message }, 'redis connection error'));
-    client.on('end', () => log.warn({ connection: name }, 'redis connection closed'));
+    connection.on('error', (err: Error) => log.warn({ connection: name, err: err.message }, 'redis connection error'));
+    connection.on('end', () => log.warn({ connection: name }, 'redis connection closed'));
+    // A Cluster's per-node trouble (a master failing over): the client itself stays up.
+    connection.on('node error', (err: Error, node: string) => log.warn({ connection: name, node, err: err.message }, 'redis cluster node error'));
   }
 
+  const all = Object.values(clients);
+  const close = async (): Promise<void> => {
+    await Promise.allSettled(all.map((c) => c.quit().catch(() => c.disconnect())));
+  };
   const timeout = options.connectTimeoutMs ?? 5_000;
-  const connected = await Promise.race([
-    Promise.all([command.connect(), pub.connect(), sub.connect()]).then(() => true, () => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeout).unref()),
-  ]);
-  if (!connected) log.error({ url: redactUrl(options.url) }, 'redis is not reachable yet; starting not-ready and retrying in the background');
+  const failure = await connectAll(all, timeout, target.topology.kind === 'single');
+  if (failure !== undefined) {
+    if (target.topology.kind === 'single') {
+      log.error({ redis: describeTopology(target.topology) }, 'redis is not reachable yet; starting not-ready and retrying in the background');
+    } else {
+      for (const c of all) c.disconnect();
+      throw new RedisStartupError(await explainUnreachable(target, timeout, failure));
+    }
+  }
 
   return {
     command,
     pub,
     sub,
-    isReady: () => command.status === 'ready' && pub.status === 'ready' && sub.status === 'ready',
-    async close() {
-      await Promise.allSettled([command, pub, sub].map((client) => client.quit().catch(() => client.disconnect())));
-    },
+    isReady: () => all.every((c) => c.status === 'ready'),
+    close,
   };
-}
-
-/** The redis adapter and emitter call publish()/spublish() without catching: a rejection must not crash the node. */
-function guardPublishes(client: Redis, logger: Logger): void {
-  for (const method of ['publish', 'spublish'] as const) {
-    const original = client[method].bind(client) as (...args: unknown[]) => Promise<number>;
-    (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
-      original(...args).catch((err: unknown) => {
-        logger.warn({ err: (err as Error).message, method }, 'redis publish failed');
-        return 0;
-      });
-  }
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis://(invalid url)';
-  }
 }

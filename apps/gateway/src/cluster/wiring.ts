@@ -1,11 +1,14 @@
 // Turns Redis connections into what a gateway node needs to be part of the cluster: the Socket.IO Redis adapter
-// (classic pub/sub, or sharded pub/sub for Redis Cluster), a kicker that reaches sockets on any node through
-// @socket.io/redis-emitter, and a readiness check.
+// (classic pub/sub, or sharded pub/sub for Redis Cluster), a kicker and a notifier that reach sockets on any node,
+// and a readiness check. Classic pub/sub (one Redis, Sentinel): kicks and webhook pushes go through
+// @socket.io/redis-emitter. Sharded (Redis Cluster, REDIS_SHARDED): the emitter cannot SPUBLISH, so pushes go
+// through the node's own adapter, and kicks as one 'session-kick' serverSideEmit message (session/kicker.ts).
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { ServerToClientEvents } from '@leadlovers/protocol';
 import { createEmitterNotifier, createServerNotifier, type Notifier } from '../notify/notifier.js';
-import { createEmitterKicker, createServerKicker, type SessionKicker } from '../session/kicker.js';
+import { createEmitterKicker, createShardedKicker, type SessionKicker } from '../session/kicker.js';
+import { describeTopology, type RedisTopology } from '../shared/redis.js';
 import type { GatewayServer } from '../shared/socket.js';
 import type { RedisConnections } from './redis.js';
 import { redisKeys } from '../shared/redis-keys.js';
@@ -20,22 +23,25 @@ export interface ClusterWiring {
 }
 
 export interface ClusterOptions {
+  topology: RedisTopology;
   keyPrefix: string;
   sharded: boolean;
   requestsTimeoutMs: number;
 }
 
+const STATE = 'sessions, mailbox, idempotency, history and limits in Redis';
+
 export function createRedisCluster(redis: RedisConnections, options: ClusterOptions): ClusterWiring {
   const key = redisKeys.adapterChannel(options.keyPrefix);
+  const where = describeTopology(options.topology);
   if (options.sharded) {
     return {
       adapter: createShardedAdapter(redis.pub, redis.sub, { channelPrefix: key, subscriptionMode: 'dynamic' }),
-      // The emitter speaks classic pub/sub only: with sharded channels, kicks go through the adapter itself.
-      createKicker: (io) => createServerKicker(io),
-      // Broadcasts through the sharded adapter reach every node too.
-      createNotifier: (io) => createServerNotifier(io),
+      createKicker: (io) => createShardedKicker(io),
+      // Broadcasts through the sharded adapter reach every node that has the room.
+      createNotifier: (io) => createServerNotifier(io, () => redis.pub.status === 'ready'),
       isReady: redis.isReady,
-      describe: 'cluster: Redis sharded pub/sub adapter (SPUBLISH), sessions, mailbox and limits in Redis',
+      describe: `cluster: ${where}, sharded pub/sub adapter (SPUBLISH), kicks as one serverSideEmit message, pushes through the adapter; ${STATE}`,
     };
   }
   const emitter = new Emitter<ServerToClientEvents>(redis.pub, { key });
@@ -44,6 +50,6 @@ export function createRedisCluster(redis: RedisConnections, options: ClusterOpti
     createKicker: () => createEmitterKicker(emitter),
     createNotifier: () => createEmitterNotifier(redis.pub, key),
     isReady: redis.isReady,
-    describe: 'cluster: Redis adapter, sessions, mailbox, idempotency, history and limits in Redis',
+    describe: `cluster: ${where}, Redis adapter (PUBLISH), kicks and pushes through @socket.io/redis-emitter; ${STATE}`,
   };
 }

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { readLeadLoversSettings, type ConfigIssue, type LeadLoversSettings } from './leadlovers.js';
+import { checkRedisEnv, redisConfig, redisEnv, type RedisConfig } from './redis.js';
 
 const csv = z
   .string()
@@ -34,10 +35,7 @@ export const EnvSchema = z
     DOMAIN_URL: csv.pipe(z.array(z.url({ message: 'must be a comma-separated list of origins (https://host[:port])' }))),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    REDIS_URL: optionalUrl,
-    REDIS_PASSWORD: optionalString,
-    REDIS_KEY_PREFIX: z.string().max(64).regex(/^[A-Za-z0-9:._-]*$/, 'may contain only letters, digits and : . _ -').default(''),
-    REDIS_SHARDED: z.enum(['true', 'false', '1', '0', '']).default('false').transform((v) => v === 'true' || v === '1'),
+    ...redisEnv,
     NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1..64 letters, digits, . _ -').optional(),
     CLUSTER_REQUEST_TIMEOUT_MS: int(2_000, 100, 60_000),
     SESSION_TTL_S: int(3_600, 5, 86_400),
@@ -107,6 +105,7 @@ export const EnvSchema = z
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   })
   .superRefine((env, ctx) => {
+    checkRedisEnv(env, ctx);
     if (env.PLANNER === 'anthropic' && !env.ANTHROPIC_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['ANTHROPIC_API_KEY'], message: 'PLANNER=anthropic needs ANTHROPIC_API_KEY' });
     }
@@ -143,16 +142,8 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   /** This node's name in logs, /healthz and presence (default: hostname-pid). */
   readonly nodeId: string;
-  readonly redis:
-    | {
-        readonly url: string;
-        readonly password: string | undefined;
-        /** Prefix of every key this gateway writes (the session key's documented name assumes ''). */
-        readonly keyPrefix: string;
-        /** Redis 7 sharded pub/sub (createShardedAdapter), for Redis Cluster deployments. */
-        readonly sharded: boolean;
-      }
-    | undefined;
+  /** One Redis, a Redis Cluster or a Sentinel-managed primary; absent: a single node with everything in memory. */
+  readonly redis: RedisConfig | undefined;
   /** Bound on cluster-wide requests (fetchSockets, serverSideEmit with ack). */
   readonly clusterRequestTimeoutMs: number;
   /** TTL of a user's session key; refreshed every third of it while the socket lives. */
@@ -271,9 +262,7 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
     corsOrigins: env.DOMAIN_URL.map((origin) => new URL(origin).origin),
     logLevel: env.LOG_LEVEL,
     nodeId: env.NODE_ID ?? `${hostname()}-${process.pid}`,
-    redis: env.REDIS_URL
-      ? { url: env.REDIS_URL, password: env.REDIS_PASSWORD, keyPrefix: env.REDIS_KEY_PREFIX, sharded: env.REDIS_SHARDED }
-      : undefined,
+    redis: redisConfig(env),
     clusterRequestTimeoutMs: env.CLUSTER_REQUEST_TIMEOUT_MS,
     sessionTtlS: env.SESSION_TTL_S,
     drain: { timeoutMs: env.DRAIN_TIMEOUT_MS, batchSize: env.DRAIN_BATCH_SIZE, batchIntervalMs: env.DRAIN_BATCH_INTERVAL_MS },

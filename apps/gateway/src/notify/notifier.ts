@@ -1,11 +1,13 @@
 // Pushes a server event to every socket of an account or of a user, wherever in the cluster it is connected.
-// In a cluster the message goes through @socket.io/redis-emitter on the adapter's channel, so any process with a
-// Redis connection can notify (webhooks, other backends: see ./index.ts); a single in-memory node emits directly.
+// With classic pub/sub the message goes through @socket.io/redis-emitter on the adapter's channel, so any process
+// with a Redis connection can notify (webhooks, other backends: see ./index.ts); with sharded pub/sub (Redis
+// Cluster) it goes through a Socket.IO server's sharded adapter; a single in-memory node emits directly.
 import { Emitter } from '@socket.io/redis-emitter';
-import type { Redis } from 'ioredis';
 import type { ServerToClientEvents } from '@leadlovers/protocol';
 import { GatewayError } from '../shared/errors.js';
+import type { RedisClient } from '../shared/redis.js';
 import { accountRoom, userRoom, type GatewayServer } from '../shared/socket.js';
+import type { ShardedPublisher } from './sharded-publisher.js';
 
 export type NotifyTarget = { account: string } | { user: string };
 
@@ -28,11 +30,18 @@ export function roomOf(target: NotifyTarget): string {
   return 'account' in target ? accountRoom(id) : userRoom(id);
 }
 
-/** A single node without Redis: the event goes to the local sockets in the room. */
-export function createServerNotifier(io: GatewayServer): Notifier {
+const unavailable = (): GatewayError => new GatewayError('INTERNAL', 'Redis is unavailable: the notification was not sent');
+
+/**
+ * Through a Socket.IO server: a single node without Redis (local sockets), or any server whose adapter is the
+ * sharded one (Redis Cluster, REDIS_SHARDED), which carries the broadcast to every node that has the room.
+ * `isReady` (its publisher's state) makes a push refused while Redis is down, as the emitter's is.
+ */
+export function createServerNotifier(io: GatewayServer, isReady: () => boolean = () => true): Notifier {
   return {
     async notify(target, event, ...args) {
       const room = roomOf(target);
+      if (!isReady()) throw unavailable();
       (io.to(room).emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
     },
   };
@@ -43,13 +52,29 @@ export function createServerNotifier(io: GatewayServer): Notifier {
  * picks the message up. The emitter publishes without waiting; a client that is not connected would queue or drop
  * the message silently, so the connection's state is checked first.
  */
-export function createEmitterNotifier(redis: Redis, key: string): Notifier {
+export function createEmitterNotifier(redis: RedisClient, key: string): Notifier {
   const emitter = new Emitter<ServerToClientEvents>(redis, { key });
   return {
     async notify(target, event, ...args) {
       const room = roomOf(target);
-      if (redis.status !== 'ready') throw new GatewayError('INTERNAL', 'Redis is unavailable: the notification was not sent');
+      if (redis.status !== 'ready') throw unavailable();
       (emitter.to(room).emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
+    },
+  };
+}
+
+/**
+ * Through a headless server's sharded adapter (a process that is not a gateway, on sharded pub/sub): resolves once
+ * Redis took the SPUBLISH; a shard failing over rejects it, so the caller can retry.
+ */
+export function createShardedNotifier(publisher: ShardedPublisher, isReady: () => boolean): Notifier {
+  return {
+    async notify(target, event, ...args) {
+      const room = roomOf(target);
+      if (!isReady()) throw unavailable();
+      await publisher.publish((io) => (io.to(room).emit as (event: string, ...args: unknown[]) => boolean)(event, ...args)).catch((err: unknown) => {
+        throw new GatewayError('INTERNAL', `the notification was not sent: ${(err as Error).message}`);
+      });
     },
   };
 }

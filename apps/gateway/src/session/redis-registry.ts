@@ -4,7 +4,7 @@
 // The registry also remembers the sessions this node claimed: when the Redis connection comes back (a restarted
 // Redis without persistence has lost every key), it writes them again, so the single-session guarantee holds for
 // users who stayed connected through the outage.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.js';
 import type { SessionRegistry } from './registry.js';
 import { redisKeys } from '../shared/redis-keys.js';
 
@@ -35,24 +35,24 @@ interface SessionScripts {
 }
 
 /** Defines the scripts on the client once; ioredis then runs them by EVALSHA, falling back to EVAL. */
-function withScripts(redis: Redis): Redis & SessionScripts {
+function withScripts(redis: RedisClient): RedisClient & SessionScripts {
   if (!('sessionRelease' in redis)) {
     redis.defineCommand('sessionRelease', { numberOfKeys: 1, lua: RELEASE });
     redis.defineCommand('sessionRefresh', { numberOfKeys: 1, lua: REFRESH });
     redis.defineCommand('sessionRestore', { numberOfKeys: 1, lua: RESTORE });
   }
-  return redis as Redis & SessionScripts;
+  return redis as RedisClient & SessionScripts;
 }
 
 export class RedisSessionRegistry implements SessionRegistry {
-  private readonly redis: Redis & SessionScripts;
+  private readonly redis: RedisClient & SessionScripts;
   private readonly prefix: string;
   private readonly ttlSeconds: number;
   /** userId → socket id of the sessions claimed through this registry (this node) and not yet released. */
   private readonly local = new Map<string, string>();
   private readonly onReady = (): void => void this.restore();
 
-  constructor(redis: Redis, options: RedisSessionRegistryOptions = {}) {
+  constructor(redis: RedisClient, options: RedisSessionRegistryOptions = {}) {
     this.redis = withScripts(redis);
     this.prefix = options.prefix ?? '';
     this.ttlSeconds = options.ttlSeconds ?? 3600;

@@ -1,7 +1,7 @@
 // Cluster-wide conversations: per user and conversation a capped list
 // `ws:conversation:{<userId>}:<conversationId>` of ConversationMessage JSON, oldest first, trimmed to maxMessages
 // and expiring 24 h after the last turn. The braces keep one user's keys in one Redis Cluster slot.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.js';
 import { CONVERSATION_TTL_MS, fromUserTurn, type ConversationMessage, type ConversationStore } from './conversation.js';
 import { redisKeys } from '../shared/redis-keys.js';
 
@@ -17,7 +17,7 @@ export class RedisConversationStore implements ConversationStore {
   private readonly ttlMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisConversationStoreOptions = {},
   ) {
     this.prefix = options.prefix ?? '';

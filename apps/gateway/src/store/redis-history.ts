@@ -3,7 +3,7 @@
 // (redis-request-state.ts), which trims the list only once it is an eighth over maxPerUser, so list() reads at most
 // maxPerUser entries whatever the list holds.
 import type { HistoryEntry } from '@leadlovers/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.js';
 import type { HistoryStore } from './history.js';
 import { redisKeys } from '../shared/redis-keys.js';
 
@@ -19,7 +19,7 @@ export class RedisHistoryStore implements HistoryStore {
   private readonly ttlMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisHistoryStoreOptions = {},
   ) {
     this.prefix = options.prefix ?? '';

@@ -6,7 +6,7 @@
 // stored, or takes the request over when the marker vanishes (its node died and the lease ran out, or it was
 // released), or times out.
 import type { PromptResponse } from '@leadlovers/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from '../shared/errors.js';
 import { PendingAbandoned, type IdempotencyStart, type IdempotencyStore } from './idempotency.js';
@@ -56,17 +56,17 @@ interface IdempotencyScripts {
   idempotencyRenew(key: string, fingerprint: string, ttlMs: number): Promise<number>;
 }
 
-function withScripts(redis: Redis): Redis & IdempotencyScripts {
+function withScripts(redis: RedisClient): RedisClient & IdempotencyScripts {
   if (!('idempotencyComplete' in redis)) {
     redis.defineCommand('idempotencyComplete', { numberOfKeys: 1, lua: COMPLETE });
     redis.defineCommand('idempotencyAbandon', { numberOfKeys: 1, lua: ABANDON });
     redis.defineCommand('idempotencyRenew', { numberOfKeys: 1, lua: RENEW });
   }
-  return redis as Redis & IdempotencyScripts;
+  return redis as RedisClient & IdempotencyScripts;
 }
 
 export class RedisIdempotencyStore implements IdempotencyStore {
-  private readonly redis: Redis & IdempotencyScripts;
+  private readonly redis: RedisClient & IdempotencyScripts;
   private readonly prefix: string;
   private readonly ttlMs: number;
   private readonly pendingTtlMs: number;
@@ -74,7 +74,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly waitTimeoutMs: number;
   private readonly closing = new AbortController();
 
-  constructor(redis: Redis, options: RedisIdempotencyStoreOptions = {}) {
+  constructor(redis: RedisClient, options: RedisIdempotencyStoreOptions = {}) {
     this.redis = withScripts(redis);
     this.prefix = options.prefix ?? '';
     this.ttlMs = Math.max(1, Math.round((options.ttlSeconds ?? 86_400) * 1000));

@@ -4,7 +4,7 @@
 // (redis-request-state.ts) and removes confirmations in its admission script; this class is what else reads and
 // writes them: replays on (re)connect, receipts and ack-response. Any node can re-send a response another stored.
 import type { PromptResponse } from '@leadlovers/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.js';
 import { redisKeys } from '../shared/redis-keys.js';
 import type { Mailbox } from './mailbox.js';
 import { doneRecordHead, parseRecord } from './redis-records.js';
@@ -38,12 +38,12 @@ interface MailboxScripts {
   mailboxPut(record: string, mailbox: string, head: string, json: string, recordTtlMs: number, requestId: string, score: string, max: number, ttlMs: number): Promise<number>;
 }
 
-function withScripts(redis: Redis): Redis & MailboxScripts {
+function withScripts(redis: RedisClient): RedisClient & MailboxScripts {
   if (!('mailboxPending' in redis)) {
     redis.defineCommand('mailboxPending', { numberOfKeys: 1, lua: PENDING });
     redis.defineCommand('mailboxPut', { numberOfKeys: 2, lua: PUT });
   }
-  return redis as Redis & MailboxScripts;
+  return redis as RedisClient & MailboxScripts;
 }
 
 /** A mailbox score: milliseconds, then a per-node counter, so puts in one millisecond keep their order. */
@@ -52,13 +52,13 @@ export function mailboxScore(now: number, seq: number): string {
 }
 
 export class RedisMailbox implements Mailbox {
-  private readonly redis: Redis & MailboxScripts;
+  private readonly redis: RedisClient & MailboxScripts;
   private readonly prefix: string;
   private readonly ttlMs: number;
   private readonly maxPerUser: number;
   #seq = 0;
 
-  constructor(redis: Redis, options: RedisMailboxOptions = {}) {
+  constructor(redis: RedisClient, options: RedisMailboxOptions = {}) {
     this.redis = withScripts(redis);
     this.prefix = options.prefix ?? '';
     this.ttlMs = Math.max(1, Math.round((options.ttlSeconds ?? 86_400) * 1000));

@@ -5,10 +5,9 @@
 // entry and the slot's release. About 12 commands a prompt in all, against 28 for the separate stores.
 // Redis down: admission falls back to this node's own limits and claims nothing (the request runs rather than
 // being refused everywhere), completion rejects and the response is delivered anyway.
-import type { PromptResponse } from '@leadlovers/protocol';
-import type { Redis } from 'ioredis';
 import { GatewayError } from '../shared/errors.js';
 import { redisKeys } from '../shared/redis-keys.js';
+import type { RedisClient } from '../shared/redis.js';
 import { busyError, createPromptLimiter, rateLimitedError } from './limits.js';
 import { RedisIdempotencyStore } from './redis-idempotency.js';
 import { mailboxScore } from './redis-mailbox.js';
@@ -100,17 +99,17 @@ interface RequestScripts {
   requestComplete(record: string, limits: string, mailbox: string, history: string, ...args: Array<string | number>): Promise<number>;
 }
 
-function withScripts(redis: Redis): Redis & RequestScripts {
+function withScripts(redis: RedisClient): RedisClient & RequestScripts {
   if (!('requestAdmit' in redis)) {
     redis.defineCommand('requestAdmit', { numberOfKeys: 3, lua: ADMIT });
     redis.defineCommand('requestComplete', { numberOfKeys: 4, lua: COMPLETE });
   }
-  return redis as Redis & RequestScripts;
+  return redis as RedisClient & RequestScripts;
 }
 
 const seconds = (value: number | undefined, fallback: number): number => Math.max(1, Math.round((value ?? fallback) * 1000));
 
-export function createRedisRequestState(client: Redis, options: RedisRequestStateOptions): RequestState {
+export function createRedisRequestState(client: RedisClient, options: RedisRequestStateOptions): RequestState {
   const redis = withScripts(client);
   const prefix = options.prefix ?? '';
   const leaseMs = seconds(options.pendingTtlSeconds, 10);
@@ -216,11 +215,4 @@ export function createRedisRequestState(client: Redis, options: RedisRequestStat
       }
     },
   };
-}
-
-/** A response in the records (for tests and tools): what a retry or a replay would be answered with. */
-export async function readStoredResponse(redis: Redis, prefix: string, userId: string, requestId: string): Promise<PromptResponse | undefined> {
-  const raw = await redis.get(redisKeys.request(prefix, userId, requestId));
-  const record = raw === null ? undefined : parseRecord(raw);
-  return record?.state === 'done' ? record.response : undefined;
 }

@@ -1,7 +1,7 @@
 // Remembers which webhook deliveries were already published, for a window, so LeadLovers' retries (and replayed
 // requests) publish once. claim() is atomic across nodes in Redis (SET NX EX); release() undoes a claim whose
 // publish failed, so the sender's retry is not swallowed.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../shared/redis.js';
 import { redisKeys } from '../shared/redis-keys.js';
 
 export interface ReplayGuard {
@@ -44,7 +44,7 @@ export class MemoryReplayGuard implements ReplayGuard {
 
 export class RedisReplayGuard implements ReplayGuard {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly windowS: number,
   ) {}

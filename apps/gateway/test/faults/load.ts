@@ -126,6 +126,19 @@ export function watchResponses(socket: Client, receipt: boolean) {
   };
 }
 
+/** Every other request a prompt, the rest a read-only tool call (the Redis fault tests' mix). */
+export const promptsAndToolCalls: LoadOptions['next'] = (_client, seq) =>
+  seq % 2 === 0
+    ? { label: 'prompt', event: 'send-prompt', prompt: 'Liste todas as máquinas disponíveis' }
+    : { label: 'tool', event: 'call-tool', tool: 'get_machines', arguments: {} };
+
+/** The HTTP status of a node's endpoint (0 when it does not answer). */
+export const httpStatus = (url: string, path: string): Promise<number> =>
+  fetch(`${url}${path}`).then(
+    (res) => res.status,
+    () => 0,
+  );
+
 export function runLoad(options: LoadOptions): LoadRun {
   const runId = options.runId ?? `load-${Math.random().toString(36).slice(2, 8)}`;
   const outcomes: Outcome[] = [];

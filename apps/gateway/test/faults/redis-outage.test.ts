@@ -12,18 +12,12 @@ import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { callTool, connected, eventually, nextEvent, sendPrompt, type Client, type TestGateway } from '../helpers/gateway.js';
 import { record } from './ledger.js';
-import { runLoad, summarize, watchResponses, type LoadClient, type Outcome } from './load.js';
+import { httpStatus, promptsAndToolCalls, runLoad, summarize, watchResponses, type LoadClient, type Outcome } from './load.js';
 import { killRedisServer, startRedisServer } from '../helpers/redis-server.js';
 
 const OUTAGE_MS = 4_000;
 const DEADLINE_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const status = (url: string, path: string) =>
-  fetch(`${url}${path}`).then(
-    (res) => res.status,
-    () => 0,
-  );
 
 describe('fault: Redis outage under load', () => {
   let port: number;
@@ -67,10 +61,7 @@ describe('fault: Redis outage under load', () => {
 
     const run = runLoad({
       clients,
-      next: (_client, seq) =>
-        seq % 2 === 0
-          ? { label: 'prompt', event: 'send-prompt', prompt: 'Liste todas as máquinas disponíveis' }
-          : { label: 'tool', event: 'call-tool', tool: 'get_machines', arguments: {} },
+      next: promptsAndToolCalls,
       maxPerClient: 2_000,
       durationMs: 15_000,
       deadlineMs: DEADLINE_MS,
@@ -80,14 +71,14 @@ describe('fault: Redis outage under load', () => {
     await sleep(3_000);
     const killedAt = Date.now();
     await killRedisServer(redis);
-    await eventually(async () => (await status(a.url, '/readyz')) === 503 && (await status(b.url, '/readyz')) === 503, 100, 100);
+    await eventually(async () => (await httpStatus(a.url, '/readyz')) === 503 && (await httpStatus(b.url, '/readyz')) === 503, 100, 100);
     // A user who connects while Redis is down is served locally; their session is claimed when Redis returns.
     const lateUser = await a.connect('outage-late');
     const lateDuring = await sendPrompt(lateUser, 'Liste todas as máquinas disponíveis', undefined, DEADLINE_MS);
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - killedAt)));
     const restartedAt = Date.now();
     redis = await startRedisServer(port);
-    await eventually(async () => (await status(a.url, '/readyz')) === 200 && (await status(b.url, '/readyz')) === 200, 200, 100);
+    await eventually(async () => (await httpStatus(a.url, '/readyz')) === 200 && (await httpStatus(b.url, '/readyz')) === 200, 200, 100);
     const recoveredAt = Date.now();
     const load = await run.done;
 
@@ -102,7 +93,7 @@ describe('fault: Redis outage under load', () => {
         }),
     );
 
-    const healthy = await Promise.all(cluster.nodes.map(async (node) => node.gateway.httpServer.listening && (await status(node.url, '/healthz')) === 200));
+    const healthy = await Promise.all(cluster.nodes.map(async (node) => node.gateway.httpServer.listening && (await httpStatus(node.url, '/healthz')) === 200));
     const unexpectedExits = childExits.filter((event) => !event.expected).length;
     const extra: Outcome[] = [
       { client: 'late', label: 'during', requestId: lateDuring.requestId, sentAt: killedAt, answeredAt: Date.now(), response: lateDuring },

@@ -20,7 +20,7 @@ export interface TestGateway {
   url: string;
   gateway: Gateway;
   deps: BuiltDependencies;
-  /** Set when the gateway runs in cluster mode (env REDIS_URL). */
+  /** Set when the gateway runs in cluster mode (env REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS). */
   redis: RedisConnections | undefined;
   logs: LogLine[];
   rawLogs: string[];
@@ -34,7 +34,6 @@ export interface TestGateway {
 
 export async function startGateway(env: Record<string, string> = {}, overrides: BuildOverrides = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-test-'));
-  const redisUrl = env.REDIS_URL;
   const config = loadConfig({
     NODE_ENV: 'test',
     API_SECRET: TEST_SECRET,
@@ -54,11 +53,12 @@ export async function startGateway(env: Record<string, string> = {}, overrides: 
     },
   });
   let redis: RedisConnections | undefined;
-  if (redisUrl) {
-    redis = await connectRedis({ url: redisUrl, logger, connectTimeoutMs: 3_000 });
+  if (config.redis) {
+    // A seed list (Cluster, Sentinel) that leads nowhere throws here; one REDIS_URL would start not-ready.
+    redis = await connectRedis({ target: config.redis, logger, connectTimeoutMs: 5_000 });
     if (!redis.isReady()) {
       await redis.close();
-      throw new Error(`these tests need Redis at ${redisUrl} (set REDIS_URL); it is not reachable`);
+      throw new Error(`these tests need Redis at ${env.REDIS_URL} (set REDIS_URL); it is not reachable`);
     }
   }
   const deps = await buildDependencies(config, logger, { ...(redis ? { redis } : {}), ...overrides });
