@@ -159,6 +159,9 @@ function memoryState(config: Config): SharedState {
 
 function redisState(redis: RedisClient, prefix: string, config: Config, logger: Logger): SharedState {
   const { limits } = config;
+  const warnLag = everyInterval(10_000, (count, acknowledged) =>
+    logger.warn({ requests: count, acknowledged, wanted: config.redis?.waitReplicas }, 'redis replicas did not acknowledge responses within REDIS_WAIT_TIMEOUT_MS; answered anyway'),
+  );
   const warnFallback = everyInterval(10_000, (count, err) =>
     logger.warn({ err: (err as Error).message, requests: count }, 'redis unreachable: requests admitted on this node\'s own limits, without idempotency claims'),
   );
@@ -178,6 +181,9 @@ function redisState(redis: RedisClient, prefix: string, config: Config, logger: 
       mailboxMaxPerUser: limits.mailboxMaxPerUser,
       historyMaxPerUser: limits.historyLimit,
       onRedisError: warnFallback,
+      waitReplicas: config.redis?.waitReplicas ?? 0,
+      replicaWaitTimeoutMs: config.redis?.waitTimeoutMs ?? 100,
+      onReplicaLag: warnLag,
     }),
   };
 }

@@ -21,6 +21,8 @@ describe('config: Redis topologies', () => {
       tls: false,
       keyPrefix: '',
       sharded: false,
+      waitReplicas: 0,
+      waitTimeoutMs: 100,
     });
     expect(loadConfig({ REDIS_URL: 'rediss://redis.example.com:6380' }).redis?.tls).toBe(true);
     expect(loadConfig({ REDIS_URL: 'redis://redis.example.com', REDIS_TLS: 'true', REDIS_SHARDED: '1' }).redis).toMatchObject({ tls: true, sharded: true });
@@ -41,6 +43,8 @@ describe('config: Redis topologies', () => {
       tls: true,
       keyPrefix: 'gw:',
       sharded: true,
+      waitReplicas: 0,
+      waitTimeoutMs: 100,
     });
     expect(Object.isFrozen(config.redis?.topology)).toBe(true);
     expect(error({ REDIS_CLUSTER_NODES: 'redis-1:6379', REDIS_SHARDED: 'false' })).toMatch(/REDIS_SHARDED: a Redis Cluster \(REDIS_CLUSTER_NODES\) always uses sharded pub\/sub/);
@@ -85,5 +89,12 @@ describe('config: Redis topologies', () => {
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'project_redis_1:6379' }).redis?.topology).toEqual({ kind: 'cluster', nodes: [{ host: 'project_redis_1', port: 6379 }] });
     // Blank means unset.
     expect(loadConfig({ REDIS_CLUSTER_NODES: '  ' }).redis).toBeUndefined();
+  });
+
+  it('REDIS_WAIT_REPLICAS and REDIS_WAIT_TIMEOUT_MS: whole numbers in range, named when not', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://r:6379', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '250' }).redis).toMatchObject({ waitReplicas: 1, waitTimeoutMs: 250 });
+    expect(error({ REDIS_URL: 'redis://r:6379', REDIS_WAIT_REPLICAS: '-1' })).toContain('REDIS_WAIT_REPLICAS');
+    expect(error({ REDIS_URL: 'redis://r:6379', REDIS_WAIT_REPLICAS: 'one' })).toContain('REDIS_WAIT_REPLICAS');
+    expect(error({ REDIS_URL: 'redis://r:6379', REDIS_WAIT_TIMEOUT_MS: '0' })).toContain('REDIS_WAIT_TIMEOUT_MS');
   });
 });

@@ -34,6 +34,8 @@ export const redisEnv = {
   REDIS_TLS: flag,
   REDIS_KEY_PREFIX: z.string().max(64).regex(/^[A-Za-z0-9:._-]*$/, 'may contain only letters, digits and : . _ -').default(''),
   REDIS_SHARDED: flag,
+  REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(100),
 };
 
 type RedisEnv = z.output<z.ZodObject<typeof redisEnv>>;
@@ -43,6 +45,12 @@ export interface RedisConfig extends RedisTarget {
   readonly keyPrefix: string;
   /** Redis 7 sharded pub/sub (createShardedAdapter): always with a Redis Cluster, REDIS_SHARDED=true otherwise. */
   readonly sharded: boolean;
+  /**
+   * Replicas that must have a request's completion (its response) before the client hears of it: WAIT in the
+   * completion's round trip, bounded by waitTimeoutMs (0: Redis' asynchronous replication alone).
+   */
+  readonly waitReplicas: number;
+  readonly waitTimeoutMs: number;
 }
 
 /** The cross-variable rules, for the schema's superRefine. */
@@ -80,5 +88,7 @@ export function redisConfig(env: RedisEnv): RedisConfig | undefined {
     tls: isOn(env.REDIS_TLS) || (topology.kind === 'single' && topology.url.startsWith('rediss:')),
     keyPrefix: env.REDIS_KEY_PREFIX,
     sharded: topology.kind === 'cluster' || isOn(env.REDIS_SHARDED),
+    waitReplicas: env.REDIS_WAIT_REPLICAS,
+    waitTimeoutMs: env.REDIS_WAIT_TIMEOUT_MS,
   };
 }

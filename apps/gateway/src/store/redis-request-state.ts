@@ -32,6 +32,14 @@ export interface RedisRequestStateOptions {
   waitTimeoutMs?: number;
   /** Told when Redis could not be asked and admission fell back to this node's limits (for a log or a metric). */
   onRedisError?: (err: unknown) => void;
+  /**
+   * Replicas that must acknowledge a completion before it resolves (WAIT, pipelined with the completion script in
+   * the same round trip), so a failover right after the answer cannot lose it; 0 (default): no WAIT.
+   */
+  waitReplicas?: number;
+  replicaWaitTimeoutMs?: number;
+  /** Told when fewer replicas than waitReplicas acknowledged in time (the answer is delivered anyway). */
+  onReplicaLag?: (acknowledged: number) => void;
 }
 
 const RATE_WINDOW_MS = 60_000;
@@ -99,6 +107,13 @@ interface RequestScripts {
   requestComplete(record: string, limits: string, mailbox: string, history: string, ...args: Array<string | number>): Promise<number>;
 }
 
+/** A pipeline with the completion script defined on it (ioredis adds defined commands to pipelines too). */
+interface CompletePipeline {
+  requestComplete(...args: Array<string | number>): CompletePipeline;
+  wait(replicas: number, timeoutMs: number): CompletePipeline;
+  exec(): Promise<Array<[Error | null, unknown]> | null>;
+}
+
 function withScripts(redis: RedisClient): RedisClient & RequestScripts {
   if (!('requestAdmit' in redis)) {
     redis.defineCommand('requestAdmit', { numberOfKeys: 3, lua: ADMIT });
@@ -120,6 +135,9 @@ export function createRedisRequestState(client: RedisClient, options: RedisReque
   const historyMax = Math.max(1, options.historyMaxPerUser ?? 100);
   const historyTtlMs = seconds(options.historyTtlSeconds, 7 * 86_400);
   const onRedisError = options.onRedisError ?? (() => {});
+  const waitReplicas = options.waitReplicas ?? 0;
+  const replicaWaitMs = options.replicaWaitTimeoutMs ?? 100;
+  const onReplicaLag = options.onReplicaLag ?? (() => {});
   const idempotency = new RedisIdempotencyStore(client, {
     prefix,
     pendingTtlSeconds: leaseMs / 1000,
@@ -189,8 +207,7 @@ export function createRedisRequestState(client: RedisClient, options: RedisReque
       const now = Date.now();
       const json = JSON.stringify(response);
       const entryHead = `${JSON.stringify(completion.entry).slice(0, -1)},"response":`;
-      try {
-        await redis.requestComplete(
+      const args = [
           redisKeys.request(prefix, userId, requestId),
           redisKeys.limits(prefix, userId),
           redisKeys.mailbox(prefix, userId),
@@ -209,7 +226,19 @@ export function createRedisRequestState(client: RedisClient, options: RedisReque
           ticket.counted ? '1' : '0',
           limitsTtlMs,
           ticket.renew === false ? '0' : '1',
-        );
+      ] as const;
+      try {
+        if (waitReplicas === 0) {
+          await redis.requestComplete(...args);
+          return;
+        }
+        // One round trip: the script, then WAIT on the same connection (in a Cluster, the pipeline goes to the
+        // master of the user's slot, whose replicas WAIT counts).
+        const results = await (redis.pipeline() as unknown as CompletePipeline).requestComplete(...args).wait(waitReplicas, replicaWaitMs).exec();
+        const failed = results?.find(([err]) => err);
+        if (failed?.[0]) throw failed[0];
+        const acknowledged = Number(results?.[1]?.[1] ?? 0);
+        if (acknowledged < waitReplicas) onReplicaLag(acknowledged);
       } finally {
         ticket.release?.();
       }

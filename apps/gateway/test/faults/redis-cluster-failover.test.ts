@@ -12,7 +12,7 @@ describe('fault: a Redis Cluster master SIGKILLed under load', () => {
   let cluster: TestCluster;
   beforeAll(async () => {
     redis = await startRedisCluster();
-    cluster = await startCluster(2, { REDIS_CLUSTER_NODES: redis.seeds, LOG_LEVEL: 'warn', PROMPT_RATE_PER_MINUTE: '100000', EVENTS_PER_10S: '100000' });
+    cluster = await startCluster(2, { REDIS_CLUSTER_NODES: redis.seeds, LOG_LEVEL: 'warn', REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '1000', PROMPT_RATE_PER_MINUTE: '100000', EVENTS_PER_10S: '100000' });
   }, 90_000);
   afterAll(async () => {
     await cluster?.close();
@@ -29,7 +29,6 @@ describe('fault: a Redis Cluster master SIGKILLed under load', () => {
         for (let i = 0; i < 200; i++) if ((await redis.masterOf(keyOf(`${base}-${i}`))) === victim) return `${base}-${i}`;
         throw new Error(`no ${base} user on master ${victim}`);
       },
-      replicated: () => redis.replicated(),
       async failover() {
         await redis.kill(victim);
         await redis.failedOverFrom(victim);

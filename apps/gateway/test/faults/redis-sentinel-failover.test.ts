@@ -17,6 +17,8 @@ for (const mode of ['SIGKILL', 'SENTINEL FAILOVER'] as const) {
         REDIS_SENTINELS: redis.sentinels,
         REDIS_SENTINEL_NAME: SENTINEL_NAME,
         LOG_LEVEL: 'warn',
+        REDIS_WAIT_REPLICAS: '1',
+        REDIS_WAIT_TIMEOUT_MS: '1000',
         PROMPT_RATE_PER_MINUTE: '100000',
         EVENTS_PER_10S: '100000',
       });
@@ -33,7 +35,6 @@ for (const mode of ['SIGKILL', 'SENTINEL FAILOVER'] as const) {
         cluster,
         // One primary holds every key.
         userOnFailingNode: async (base) => base,
-        replicated: () => redis.replicated(),
         async failover() {
           await (mode === 'SIGKILL' ? redis.kill(primary) : redis.switchOver());
           await redis.failedOverFrom(primary);

@@ -253,3 +253,35 @@ describe('RedisRequestState command budget (a private redis-server, INFO command
     expect(calls / rounds).toBeLessThanOrEqual(12);
   });
 });
+
+describe('RedisRequestState with REDIS_WAIT_REPLICAS (a private primary and replica)', () => {
+  const servers: ChildProcess[] = [];
+  let primary: Redis;
+  let replicaPort: number;
+  beforeAll(async () => {
+    const [primaryPort, secondPort] = (await freePorts(2)) as [number, number];
+    replicaPort = secondPort;
+    servers.push(await startRedisServer(primaryPort));
+    servers.push(await startRedisServer(replicaPort, { args: ['--replicaof', '127.0.0.1', String(primaryPort)] }));
+    primary = connect(`redis://127.0.0.1:${primaryPort}`);
+    const replica = connect(`redis://127.0.0.1:${replicaPort}`);
+    for (let i = 0; i < 100 && !(await replica.info('replication')).includes('master_link_status:up'); i++) await new Promise((r) => setTimeout(r, 100));
+  });
+  afterAll(async () => {
+    for (const server of servers) await killRedisServer(server);
+  });
+
+  it('a completion resolves once a replica has it, in the same round trip; with none in time it is answered anyway and the lag reported', async () => {
+    const lags: number[] = [];
+    const state = createRedisRequestState(primary, { prefix: 'w:', perMinute: 100, maxInFlight: 4, waitReplicas: 1, replicaWaitTimeoutMs: 2_000, onReplicaLag: (n) => lags.push(n) });
+    await answer(state, request('r1'));
+    const replica = connect(`redis://127.0.0.1:${replicaPort}`);
+    // WAIT returned only after the replica had the record: it is there the moment the completion resolved.
+    expect(await replica.get('w:ws:request:{u}:r1')).toContain('"state":"done"');
+    expect(lags).toEqual([]);
+
+    const lone = createRedisRequestState(redis, { prefix: `${runPrefix}${++scope}:`, perMinute: 100, maxInFlight: 4, waitReplicas: 1, replicaWaitTimeoutMs: 50, onReplicaLag: (n) => lags.push(n) });
+    await answer(lone, request('r2'));
+    expect(lags).toEqual([0]);
+  });
+});
