@@ -1,5 +1,5 @@
-// Shared behaviour suites for the state interfaces. Each implementation (memory in stores.test.ts, Redis in
-// redis-stores.test.ts) runs the same suite, so they cannot drift apart.
+// Shared behaviour suites for the state interfaces. Each implementation (memory in store/memory-stores.test.ts,
+// Redis in store/redis-stores.test.ts) runs the same suite, so they cannot drift apart.
 import type { HistoryEntry, PromptResponse } from '@leadlovers/protocol';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -6,17 +6,17 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { LeadCreated } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeLeadLovers, type FakeLeadLovers } from '../../mcp-server/test/fake-leadlovers.js';
-import { connectNotifier } from '../src/notify/index.js';
-import { accountWebhookSecret, signWebhookBody, webhookTargetUrl } from '../src/webhooks/leadlovers.js';
-import { registerWebhook } from '../src/webhooks/register.js';
-import { MemoryReplayGuard } from '../src/webhooks/replay-guard.js';
-import { REDIS_URL, startCluster, type TestCluster } from './helpers/cluster.js';
-import { collect, eventually, startGateway, type Client, type TestGateway } from './helpers/gateway.js';
-import { valueOf } from './helpers/metrics.js';
+import { startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
+import { connectNotifier } from '../../src/notify/index.js';
+import { accountWebhookSecret, signWebhookBody, webhookTargetUrl } from '../../src/webhooks/leadlovers.js';
+import { registerWebhook } from '../../src/webhooks/register.js';
+import { MemoryReplayGuard } from '../../src/webhooks/replay-guard.js';
+import { REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { collect, eventually, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { valueOf } from '../helpers/metrics.js';
 
 const SECRET = 'webhook-master-secret-0123456789-abcdefghij';
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 const lead = (id: number | string, email = `lead${id}@example.com`) => ({
   Id: id,

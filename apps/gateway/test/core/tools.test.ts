@@ -1,7 +1,7 @@
 // call-tool runs one tool directly (no planner): every tool against the embedded store, and account isolation —
 // account A never sees, changes or deletes account B's leads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTool, startGateway, type Client, type TestGateway } from './helpers/gateway.js';
+import { callTool, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 
 interface Lead { Email: string; Score: number; MachineCode: number; Name: string | null }
 

@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintToken, parseTtl } from '../src/auth/mint.js';
-import { createTokenVerifier } from '../src/auth/verifier.js';
-import { GatewayError } from '../src/shared/errors.js';
+import { mintToken, parseTtl } from '../../src/auth/mint.js';
+import { createTokenVerifier } from '../../src/auth/verifier.js';
+import { GatewayError } from '../../src/shared/errors.js';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
 

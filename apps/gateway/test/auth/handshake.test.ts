@@ -1,8 +1,8 @@
 // The handshake: the three token placements, each failure code as connect_error data.code, origins, and logs
 // that record auth outcomes without ever containing a token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mintToken } from '../src/auth/mint.js';
-import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from './helpers/gateway.js';
+import { mintToken } from '../../src/auth/mint.js';
+import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 
 describe('auth over a real gateway', () => {
   let gw: TestGateway;

@@ -4,8 +4,8 @@
 // rule) whether or not the client asked for progress events.
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userRoom } from '../src/shared/socket.js';
-import { eventually, startGateway, type Client, type TestGateway } from './helpers/gateway.js';
+import { userRoom } from '../../src/shared/socket.js';
+import { eventually, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 
 describe('prompt-progress', () => {
   let gw: TestGateway;

@@ -3,8 +3,8 @@
 // it); without it this test fails, it does not skip.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTool, sendPrompt, startGateway, type TestGateway } from './helpers/gateway.js';
-import { scrape } from './helpers/metrics.js';
+import { callTool, sendPrompt, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { scrape } from '../helpers/metrics.js';
 
 // prom-client's default metrics include three gauges whose names end in _total (counts of live handles, requests
 // and resources, named so by prom-client before the convention was linted). They are not ours and renaming them

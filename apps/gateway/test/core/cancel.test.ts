@@ -2,8 +2,8 @@
 // warm worker or its child (same pid before and after), and the next request succeeds.
 import type { PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpPool } from '../src/mcp/pool/index.js';
-import { callTool, sendPrompt, startGateway, type Client, type TestGateway } from './helpers/gateway.js';
+import type { McpPool } from '../../src/mcp/pool/index.js';
+import { callTool, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 
 describe('cancel-prompt', () => {
   let gw: TestGateway;

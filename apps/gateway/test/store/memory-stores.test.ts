@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MemorySessionRegistry } from '../src/session/registry.js';
-import { MemoryHistoryStore } from '../src/store/history.js';
-import { MemoryIdempotencyStore } from '../src/store/idempotency.js';
-import { MemoryMailbox } from '../src/store/mailbox.js';
-import { TtlMap } from '../src/store/ttl-map.js';
-import { describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry } from './helpers/store-suites.js';
+import { MemorySessionRegistry } from '../../src/session/registry.js';
+import { MemoryHistoryStore } from '../../src/store/history.js';
+import { MemoryIdempotencyStore } from '../../src/store/idempotency.js';
+import { MemoryMailbox } from '../../src/store/mailbox.js';
+import { TtlMap } from '../../src/store/ttl-map.js';
+import { describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry } from '../helpers/store-suites.js';
 
 describeSessionRegistry('memory', () => new MemorySessionRegistry());
 describeMailbox('memory', (limits) => new MemoryMailbox(limits));

@@ -2,7 +2,7 @@
 // the wall clock, exactly once; a rescheduled item follows its new expiry and an unscheduled one never expires.
 // End to end (a live socket told TOKEN_EXPIRED and disconnected on time) is security/expiry.test.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createExpirySchedule } from '../src/socket/expiry-schedule.js';
+import { createExpirySchedule } from '../../src/socket/expiry-schedule.js';
 
 const T0 = 1_000_000;
 

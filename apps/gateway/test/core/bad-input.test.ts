@@ -1,7 +1,7 @@
 // Bad input of every kind gets a code and a message; the socket stays usable and the node keeps serving others.
 import type { ErrorEvent, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTool, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from './helpers/gateway.js';
+import { callTool, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 
 describe('bad input', () => {
   let gw: TestGateway;

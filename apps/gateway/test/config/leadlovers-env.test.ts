@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeLeadLovers, type FakeLeadLovers } from '../../mcp-server/test/fake-leadlovers.js';
-import { makeTempDir } from '../../mcp-server/test/helpers.js';
-import { ConfigError } from '../src/config/config.js';
-import { callTool, eventually, startGateway } from './helpers/gateway.js';
+import { startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
+import { makeTempDir } from '../../../mcp-server/test/helpers.js';
+import { ConfigError } from '../../src/config/config.js';
+import { callTool, eventually, startGateway } from '../helpers/gateway.js';
 
 let fake: FakeLeadLovers;
 const temp = makeTempDir();

@@ -2,8 +2,8 @@
 // caller's account token. One end-to-end request per tool through the gateway, prompts included, and account
 // isolation: an account without its own token is refused and sends nothing to LeadLovers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount, startFakeLeadLovers, type FakeLeadLovers } from '../../mcp-server/test/fake-leadlovers.js';
-import { callTool, sendPrompt, startGateway, type Client, type TestGateway } from './helpers/gateway.js';
+import { demoAccount, startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
+import { callTool, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 
 describe('gateway with the LeadLovers REST API', () => {
   let fake: FakeLeadLovers;

@@ -3,19 +3,19 @@
 // is a prompt the rules planner routes to its tool. Then the account cache and the service with a fake runner.
 import type { HistoryEntry, PromptSuggestion } from '@leadlovers/protocol';
 import { describe, expect, it } from 'vitest';
-import { DEMO_MACHINES } from '../../mcp-server/src/backend/embedded/demo-catalog.js';
-import { createLogger } from '../src/shared/logger.js';
-import type { ToolCallRequest, ToolCallResult, ToolRunner } from '../src/mcp/types.js';
-import { planPrompt } from '../src/planner/rules/index.js';
-import { VERBS as LEXICON } from '../src/planner/rules/lexicon.js';
-import type { Language } from '../src/planner/types.js';
-import { MemoryHistoryStore } from '../src/store/history.js';
-import { RefreshCache } from '../src/suggest/cache.js';
-import { buildDataCandidates, genericCandidates, textOf, type AccountData, type Candidate } from '../src/suggest/candidates.js';
-import { suggestPrompts } from '../src/suggest/engine.js';
-import { GENERIC_TEMPLATES, VERBS, type VerbGroup } from '../src/suggest/grammar.js';
-import { PlanMemo, meets } from '../src/suggest/plans.js';
-import { createSuggestionService } from '../src/suggest/service.js';
+import { DEMO_MACHINES } from '../../../mcp-server/src/backend/embedded/demo-catalog.js';
+import { createLogger } from '../../src/shared/logger.js';
+import type { ToolCallRequest, ToolCallResult, ToolRunner } from '../../src/mcp/types.js';
+import { planPrompt } from '../../src/planner/rules/index.js';
+import { VERBS as LEXICON } from '../../src/planner/rules/lexicon.js';
+import type { Language } from '../../src/planner/types.js';
+import { MemoryHistoryStore } from '../../src/store/history.js';
+import { RefreshCache } from '../../src/suggest/cache.js';
+import { buildDataCandidates, genericCandidates, textOf, type AccountData, type Candidate } from '../../src/suggest/candidates.js';
+import { suggestPrompts } from '../../src/suggest/engine.js';
+import { GENERIC_TEMPLATES, VERBS, type VerbGroup } from '../../src/suggest/grammar.js';
+import { PlanMemo, meets } from '../../src/suggest/plans.js';
+import { createSuggestionService } from '../../src/suggest/service.js';
 
 const DEMO: AccountData = {
   machines: DEMO_MACHINES.map((m) => ({ code: m.code, name: m.name, sequences: m.sequences.map((s) => ({ code: s.code, name: s.name })) })),

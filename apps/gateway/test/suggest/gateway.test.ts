@@ -3,8 +3,8 @@
 // per-socket event limit applied, and the prompt rate limit left alone.
 import type { AckResult, PromptSuggestion } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planPrompt } from '../src/planner/rules/index.js';
-import { collect, eventually, sendPrompt, startGateway, type Client, type TestGateway } from './helpers/gateway.js';
+import { planPrompt } from '../../src/planner/rules/index.js';
+import { collect, eventually, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 
 const DEMO_CODES = [12345, 23456, 34567, 45678];
 const EVENT_LIMIT = 60;

@@ -3,9 +3,9 @@
 // two gateways in one process keep separate registries.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL } from './helpers/cluster.js';
-import { callTool, connectError, eventually, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from './helpers/gateway.js';
-import { parseSamples, scrape, sumOf, valueOf } from './helpers/metrics.js';
+import { REDIS_URL } from '../helpers/cluster.js';
+import { callTool, connectError, eventually, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { parseSamples, scrape, sumOf, valueOf } from '../helpers/metrics.js';
 
 describe('metrics', () => {
   let gw: TestGateway;
