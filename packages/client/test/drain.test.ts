@@ -5,7 +5,7 @@ import { createServer, connect as tcpConnect, type Server, type Socket as TcpSoc
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../../../apps/gateway/test/helpers/cluster.js';
-import { eventually } from '../../../apps/gateway/test/helpers/gateway.js';
+import { eventually } from '../../../apps/gateway/test/helpers/async.js';
 import { createGatewayClient, type ClientState, type StateChange } from '../src/index.js';
 
 /** Each new TCP connection goes to the next node in turn, like a load balancer without stickiness. */

@@ -6,18 +6,9 @@ import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, parseTtl } from '../../src/auth/mint.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { GatewayError } from '../../src/shared/errors.js';
+import { codeOf } from '../helpers/codes.js';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (err) {
-    return err instanceof GatewayError ? err.code : `UNEXPECTED ${String(err)}`;
-  }
-}
 
 describe('HS256 verifier', () => {
   const verifier = createTokenVerifier({ secret: SECRET, issuer: 'https://sso.test', audience: 'gateway' });

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
 import { makeTempDir } from '../../../mcp-server/test/helpers.js';
 import { ConfigError } from '../../src/config/config.js';
-import { callTool, eventually, startGateway } from '../helpers/gateway.js';
+import { callTool, startGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/async.js';
 
 let fake: FakeLeadLovers;
 const temp = makeTempDir();

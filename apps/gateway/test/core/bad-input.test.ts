@@ -1,7 +1,7 @@
 // Bad input of every kind gets a code and a message; the socket stays usable and the node keeps serving others.
 import type { ErrorEvent, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTool, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { callTool, nextEvent, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
 
 describe('bad input', () => {
   let gw: TestGateway;
@@ -16,7 +16,7 @@ describe('bad input', () => {
   afterAll(() => gw.close());
 
   const emitRaw = (...args: unknown[]): Promise<PromptResponse> =>
-    (socket.timeout(5000) as unknown as { emitWithAck(event: string, ...a: unknown[]): Promise<PromptResponse> }).emitWithAck('send-prompt', ...args);
+    untyped(socket).timeout(5000).emitWithAck<PromptResponse>('send-prompt', ...args);
 
   it.each([
     ['a string payload', 'Liste as máquinas'],
@@ -59,7 +59,7 @@ describe('bad input', () => {
     expect(extra.code).toBe('INVALID_ARGUMENTS');
     const wrongType = await callTool(socket, 'get_machine_details', { machineCode: '12345; DROP' });
     expect(wrongType.code).toBe('INVALID_ARGUMENTS');
-    const notObject = await (socket.timeout(5000) as unknown as { emitWithAck(e: string, p: unknown): Promise<PromptResponse> }).emitWithAck('call-tool', { tool: 'get_machines', arguments: 'all' });
+    const notObject = await untyped(socket).timeout(5000).emitWithAck<PromptResponse>('call-tool', { tool: 'get_machines', arguments: 'all' });
     expect(notObject.code).toBe('INVALID_PAYLOAD');
   });
 
@@ -70,13 +70,13 @@ describe('bad input', () => {
 
   it('unknown events → error event UNKNOWN_EVENT', async () => {
     const error = nextEvent<ErrorEvent>(socket, 'error');
-    (socket as unknown as { emit(e: string, p: unknown): void }).emit('drop-everything', { now: true });
+    untyped(socket).emit('drop-everything', { now: true });
     expect(await error).toMatchObject({ code: 'UNKNOWN_EVENT', event: 'drop-everything' });
   });
 
   it('ack-only events without an ack → error event; bad get-history → coded ack', async () => {
     const error = nextEvent<ErrorEvent>(socket, 'error');
-    (socket as unknown as { emit(e: string): void }).emit('list-tools');
+    untyped(socket).emit('list-tools');
     expect(await error).toMatchObject({ code: 'INVALID_PAYLOAD', event: 'list-tools' });
     const history = await socket.timeout(5000).emitWithAck('get-history', { limit: 'all' } as never);
     expect(history).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });

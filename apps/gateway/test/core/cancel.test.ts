@@ -3,7 +3,8 @@
 import type { PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpPool } from '../../src/mcp/pool/index.js';
-import { callTool, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { callTool, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
+import { sleep } from '../helpers/async.js';
 
 describe('cancel-prompt', () => {
   let gw: TestGateway;
@@ -15,14 +16,14 @@ describe('cancel-prompt', () => {
   afterAll(() => gw.close());
 
   const cancel = (requestId: unknown) =>
-    (socket.timeout(5_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> }).emitWithAck('cancel-prompt', { requestId });
+    untyped(socket).timeout(5_000).emitWithAck('cancel-prompt', { requestId });
 
   it('stops a running prompt and a running tool call; the warm child survives', async () => {
     const pool = gw.deps.runner as McpPool;
     const pidsBefore = pool.childPids();
 
     const prompt = sendPrompt(socket, 'Liste todas as máquinas disponíveis', 'to-cancel-1');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(await cancel('to-cancel-1')).toEqual({ ok: true, data: { cancelled: true } });
     const started = Date.now();
     const answered: PromptResponse = await prompt;
@@ -30,7 +31,7 @@ describe('cancel-prompt', () => {
     expect(Date.now() - started).toBeLessThan(2_500); // it did not wait for the 3 s call
 
     const tool = callTool(socket, 'get_leads', {}, 'to-cancel-2');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     await cancel('to-cancel-2');
     expect(await tool).toMatchObject({ isSuccess: false, code: 'CANCELLED', tool: 'get_leads' });
 

@@ -5,7 +5,8 @@
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userRoom } from '../../src/shared/socket.js';
-import { eventually, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/async.js';
 
 describe('prompt-progress', () => {
   let gw: TestGateway;

@@ -2,7 +2,8 @@
 // tool on a real MCP child and answers through the ack, or as a prompt-response event when the emit has no ack.
 import type { AckResult, PromptResponse, ToolDescriptor } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTool, collect, eventually, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { callTool, collect, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/async.js';
 
 describe('prompts', () => {
   let gw: TestGateway;

@@ -24,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { mintToken } from '../../src/auth/mint.js';
 import type { Client } from '../helpers/gateway.js';
+import { sleep } from '../helpers/async.js';
 import { startFaultCluster, type FaultCluster } from './cluster-load.js';
 import { record } from './ledger.js';
 
@@ -231,7 +232,7 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
       if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
     return true;
   }

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
 import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { callTool, eventually, sendPrompt, type TestGateway } from '../helpers/gateway.js';
+import { callTool, sendPrompt, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
+import { eventually } from '../helpers/async.js';
 import { record } from './ledger.js';
 import { runLoad, summarize, type LoadClient, type LoadRequest } from './load.js';
 

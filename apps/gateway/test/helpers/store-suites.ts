@@ -14,7 +14,8 @@ export interface MailboxLimits {
   maxPerUser: number;
 }
 
-const response = (requestId: string, extra: Partial<PromptResponse> = {}): PromptResponse => ({
+/** A stored response: successful unless `extra` says otherwise. */
+export const response = (requestId: string, extra: Partial<PromptResponse> = {}): PromptResponse => ({
   isSuccess: true,
   requestId,
   metadata: { executionTime: 1 },

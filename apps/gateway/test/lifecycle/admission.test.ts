@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAdmission } from '../../src/lifecycle/admission.js';
 import { createInFlightTracker } from '../../src/lifecycle/drain.js';
+import { sleep } from '../helpers/async.js';
 
 describe('admission', () => {
   it('refuses with OVERLOADED above the memory limit, and recovers below it', async () => {
@@ -10,7 +11,7 @@ describe('admission', () => {
       expect(admission.refusal()?.code).toBe('OVERLOADED');
       expect(admission.hasCapacity()).toBe(false);
       rss = 50;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
       expect(admission.refusal()).toBeNull();
     } finally {
       admission.close();

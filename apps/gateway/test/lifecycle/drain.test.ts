@@ -3,7 +3,8 @@
 // answered, the rest are disconnected in batches; above its connection limit a node refuses with OVERLOADED.
 import type { PromptResponse, ServerDraining } from '@leadlovers/protocol';
 import { describe, expect, it } from 'vitest';
-import { callTool, collect, connectError, eventually, nextEvent, startGateway } from '../helpers/gateway.js';
+import { callTool, collect, connectError, nextEvent, startGateway } from '../helpers/gateway.js';
+import { eventually, sleep } from '../helpers/async.js';
 
 const readyz = async (url: string) => {
   const res = await fetch(`${url}/readyz`);
@@ -21,7 +22,7 @@ describe('graceful drain', () => {
       const disconnects = idle.map((socket) => nextEvent<string>(socket, 'disconnect', 20_000));
 
       const inFlight = callTool(busy, 'get_machines', {}, 'drain-in-flight');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       const drained = gw.gateway.drain();
 
       const during = await readyz(gw.url);
@@ -47,7 +48,7 @@ describe('graceful drain', () => {
     try {
       const socket = await gw.connect('slow-user');
       socket.emit('call-tool', { tool: 'get_machines', arguments: {}, requestId: 'too-slow' });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
       const report = await gw.gateway.drain();
       expect(report).toMatchObject({ inFlightAtStart: 1, unfinished: 1 });
       await eventually(async () => (await gw.deps.mailbox.pending('slow-user')).some((r) => r.requestId === 'too-slow'), 100, 50);

@@ -12,7 +12,8 @@ import { mintToken } from '../../src/auth/mint.js';
 import { isRunning } from '../../src/mcp/pool/processes.js';
 import { tsxLoader } from '../../src/mcp/pool/ts-runtime.js';
 import { GATEWAY_NODE_FLAGS } from '../../src/config/node-flags.js';
-import { eventually, TEST_SECRET, type Client } from '../helpers/gateway.js';
+import { TEST_SECRET, type Client } from '../helpers/gateway.js';
+import { eventually, sleep } from '../helpers/async.js';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -77,7 +78,7 @@ describe('SIGTERM on a gateway process', () => {
     });
     const draining = new Promise<ServerDraining>((resolve) => socket.once('server-draining', resolve));
     const response = socket.timeout(15_000).emitWithAck('send-prompt', { prompt: 'Liste todas as máquinas disponíveis', requestId: 'sigterm-1' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     gateway.kill('SIGTERM');
 
     expect((await draining).reconnectInMs).toBeGreaterThan(0);
@@ -98,7 +99,7 @@ describe('SIGTERM on a gateway process', () => {
     });
     const draining = new Promise<ServerDraining>((resolve) => socket.once('server-draining', resolve));
     socket.emit('send-prompt', { prompt: 'Liste todas as máquinas disponíveis', requestId: 'held-open' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     gateway.kill('SIGTERM');
     await draining; // the drain is now waiting for the 8 s request
     gateway.kill('SIGINT');

@@ -1,26 +1,14 @@
 // The conversation store (send-prompt's conversationId): one behaviour suite run against memory and a real
 // Redis, then the Redis key layout. Without Redis these tests fail, never skip (like store/redis-stores.test.ts).
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryConversationStore, type ConversationMessage, type ConversationStore } from '../../src/store/conversation.js';
 import { RedisConversationStore } from '../../src/store/redis-conversation.js';
+import { useTestRedis } from '../helpers/redis-clients.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test:${randomUUID().slice(0, 8)}:`;
-let redis: Redis;
+const { redis } = useTestRedis(prefix);
 let scope = 0;
-
-beforeAll(async () => {
-  redis = new Redis(url, { connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 2 ? null : 100) });
-  redis.on('error', () => {});
-  await redis.ping();
-});
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-});
 
 const turn = (n: number): ConversationMessage[] => [
   { role: 'user', content: `prompt ${n}` },

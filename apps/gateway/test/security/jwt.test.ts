@@ -8,24 +8,15 @@ import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type J
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { createTokenVerifier, type VerifierOptions } from '../../src/auth/verifier.js';
-import { GatewayError } from '../../src/shared/errors.js';
 import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
+import { codeOf } from '../helpers/codes.js';
 import { record } from '../faults/ledger.js';
 
 const SECRET = 'jwt-suite-secret-that-is-long-enough-0123456789';
 const ISS = 'https://sso.test';
 const AUD = 'gateway';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (err) {
-    return err instanceof GatewayError ? err.code : `UNEXPECTED ${String(err)}`;
-  }
-}
 
 type Mode = 'ok' | 'slow' | 'down' | 'garbage' | 'bad-shape';
 

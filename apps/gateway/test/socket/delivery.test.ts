@@ -4,7 +4,8 @@
 // `progress` are not part of the idempotency fingerprint; malformed ones refuse the request.
 import type { AckResult, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connected, eventually, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { collect, connected, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/async.js';
 
 const PROMPT = 'Mostre todas as máquinas';
 

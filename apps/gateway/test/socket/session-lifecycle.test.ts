@@ -2,7 +2,8 @@
 // late disconnect never unregisters the new one.
 import type { SessionReplaced } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, nextEvent, sendPrompt, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { nextEvent, sendPrompt, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/async.js';
 
 describe('single session per user', () => {
   let gw: TestGateway;

@@ -1,69 +1,23 @@
 // The Redis implementations against a real Redis: the shared behaviour suites first, then what only Redis has
 // (exact key names, TTLs, races through two clients, several "nodes" sharing state, failing open without Redis).
 // Every key lives under a per-run prefix and is deleted afterwards; without Redis these tests fail, never skip.
-import type { PromptResponse } from '@leadlovers/protocol';
-import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/shared/errors.js';
 import { RedisSessionRegistry } from '../../src/session/redis-registry.js';
 import { RedisHistoryStore } from '../../src/store/redis-history.js';
 import { PendingAbandoned } from '../../src/store/idempotency.js';
 import { RedisIdempotencyStore } from '../../src/store/redis-idempotency.js';
 import { RedisMailbox } from '../../src/store/redis-mailbox.js';
-import { describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry } from '../helpers/store-suites.js';
+import { describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry, response } from '../helpers/store-suites.js';
+import { sleep } from '../helpers/async.js';
+import { useTestRedis } from '../helpers/redis-clients.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `test:${randomUUID().slice(0, 8)}:`;
-const clients: Redis[] = [];
-let redis: Redis;
-let redis2: Redis;
+const { redis, redis2 } = useTestRedis(prefix);
 let scope = 0;
 /** A fresh key space per store, so tests never see each other's keys. */
 const nextPrefix = (): string => `${prefix}${++scope}:`;
-
-function connect(): Redis {
-  const client = new Redis(url, { connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 2 ? null : 100) });
-  client.on('error', () => {}); // surfaced through the ping below
-  clients.push(client);
-  return client;
-}
-
-async function deleteKeys(client: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
-// A failed beforeAll would only mark the tests skipped; failing each test keeps a missing Redis loud.
-let unreachable: Error | undefined;
-beforeAll(async () => {
-  redis = connect();
-  redis2 = connect();
-  try {
-    await Promise.all([redis.ping(), redis2.ping()]);
-  } catch (err) {
-    unreachable = new Error(`these tests need Redis at ${url} (set REDIS_URL): ${String(err)}`);
-  }
-});
-beforeEach(() => {
-  if (unreachable) throw unreachable;
-});
-
-afterAll(async () => {
-  if (redis.status === 'ready') await deleteKeys(redis, `${prefix}*`);
-  for (const client of clients) client.disconnect();
-});
-
-const response = (requestId: string, extra: Partial<PromptResponse> = {}): PromptResponse => ({
-  isSuccess: true,
-  requestId,
-  metadata: { executionTime: 1 },
-  ...extra,
-});
 
 describeSessionRegistry('redis', () => new RedisSessionRegistry(redis, { prefix: nextPrefix() }));
 describeMailbox('redis', (limits) => new RedisMailbox(redis, { prefix: nextPrefix(), ttlSeconds: limits.ttlMs / 1000, maxPerUser: limits.maxPerUser }));
@@ -180,7 +134,7 @@ describe('RedisIdempotencyStore specifics', () => {
     const err: unknown = await retry.wait.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GatewayError);
     expect((err as GatewayError).code).toBe('TIMEOUT');
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sleep(400);
     expect(await store.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
   });
 
@@ -199,7 +153,7 @@ describe('RedisIdempotencyStore specifics', () => {
       (err: unknown) => err,
     ).finally(() => (settled = true));
     // Three leases long, the marker is still there and the retry still waits.
-    await new Promise((resolve) => setTimeout(resolve, 1800));
+    await sleep(1800);
     expect(settled).toBe(false);
     expect(await redis.get(nodeA.key('u', 'r1'))).toContain('pending');
     stop();
@@ -208,7 +162,7 @@ describe('RedisIdempotencyStore specifics', () => {
     // A renewal never revives a completed record nor another payload's marker.
     await nodeB.complete('u', 'r1', response('r1'));
     const stop2 = nodeA.keepAlive('u', 'r1', 'other');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     stop2();
     expect(await nodeA.begin('u', 'r1', 'f')).toEqual({ status: 'done', response: response('r1') });
   });

@@ -4,7 +4,8 @@
 import type { AckResult, PromptSuggestion } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planPrompt } from '../../src/planner/rules/index.js';
-import { collect, eventually, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { collect, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/async.js';
 
 const DEMO_CODES = [12345, 23456, 34567, 45678];
 const EVENT_LIMIT = 60;
@@ -14,11 +15,8 @@ interface ErrorEvent {
   event?: string;
 }
 
-type Loose = { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<AckResult<PromptSuggestion[]>> }; emit(event: string, ...args: unknown[]): void };
-const loose = (socket: Client) => socket as unknown as Loose;
-
 async function suggest(socket: Client, payload: unknown): Promise<AckResult<PromptSuggestion[]>> {
-  return loose(socket).timeout(5_000).emitWithAck('suggest-prompts', payload);
+  return untyped(socket).timeout(5_000).emitWithAck<AckResult<PromptSuggestion[]>>('suggest-prompts', payload);
 }
 
 async function suggestions(socket: Client, partial: string, language?: 'pt' | 'en'): Promise<PromptSuggestion[]> {
@@ -99,7 +97,7 @@ describe('suggest-prompts through the gateway', () => {
     }
     expect(await suggest(socket, { partial: 'x'.repeat(5_000) })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
     const errors = collect<ErrorEvent>(socket, 'error');
-    loose(socket).emit('suggest-prompts', { partial: 'liste' });
+    untyped(socket).emit('suggest-prompts', { partial: 'liste' });
     await eventually(() => errors.length > 0, 40, 50);
     expect(errors[0]).toMatchObject({ code: 'INVALID_PAYLOAD', event: 'suggest-prompts' });
     expect(socket.connected).toBe(true);
@@ -119,7 +117,7 @@ describe('suggest-prompts through the gateway', () => {
     const flooder = await gw.connect('fast-typist', { account: 'suggest-account' });
     const errors = collect<ErrorEvent>(flooder, 'error');
     const sent = EVENT_LIMIT + 10;
-    const results = await Promise.allSettled(Array.from({ length: sent }, (_, i) => loose(flooder).timeout(2_000).emitWithAck('suggest-prompts', { partial: `liste ${i}` })));
+    const results = await Promise.allSettled(Array.from({ length: sent }, (_, i) => untyped(flooder).timeout(2_000).emitWithAck('suggest-prompts', { partial: `liste ${i}` })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(EVENT_LIMIT);
     expect(errors).toEqual([expect.objectContaining({ code: 'RATE_LIMITED', event: 'suggest-prompts' })]);
   });

@@ -12,8 +12,9 @@ import { accountWebhookSecret, signWebhookBody, webhookTargetUrl } from '../../s
 import { registerWebhook } from '../../src/webhooks/register.js';
 import { MemoryReplayGuard } from '../../src/webhooks/replay-guard.js';
 import { REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster.js';
-import { collect, eventually, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { collect, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 import { valueOf } from '../helpers/metrics.js';
+import { eventually, sleep } from '../helpers/async.js';
 
 const SECRET = 'webhook-master-secret-0123456789-abcdefghij';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -44,7 +45,7 @@ function postChunked(url: string, chunks: string[]): Promise<number> {
   });
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+const settle = () => sleep(300);
 
 describe('webhook secrets and the replay guard', () => {
   it('derives a stable, distinct secret per account and signs bodies with it', () => {
