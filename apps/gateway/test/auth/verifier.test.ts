@@ -1,12 +1,12 @@
 // Token verification without a server: HS256 with a secret, RS256/ES256 from a local JWKS server, claims,
 // iss/aud, expiry, and the algorithm allow-list.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, parseTtl } from '../../src/auth/mint.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
 import { codeOf } from '../helpers/codes.js';
+import { closeServer, listenLocal } from '../helpers/http.js';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
 
@@ -71,10 +71,9 @@ describe('JWKS verifier (RS256 and ES256 from a local JWKS server)', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ keys }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+    jwksUrl = `${await listenLocal(server)}/.well-known/jwks.json`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => closeServer(server));
 
   const sign = (key: CryptoKey, alg: string, kid: string) =>
     new SignJWT({ account: 42, email: 'a@b.com' }).setProtectedHeader({ alg, kid }).setSubject('sso-user').setExpirationTime('5m').sign(key);

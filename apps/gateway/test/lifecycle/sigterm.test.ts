@@ -12,7 +12,7 @@ import { mintToken } from '../../src/auth/mint.js';
 import { isRunning } from '../../src/mcp/pool/processes.js';
 import { tsxLoader } from '../../src/mcp/pool/ts-runtime.js';
 import { GATEWAY_NODE_FLAGS } from '../../src/config/node-flags.js';
-import { TEST_SECRET, type Client } from '../helpers/gateway.js';
+import { connected, nextEvent, TEST_SECRET, type Client } from '../helpers/gateway.js';
 import { eventually, sleep } from '../helpers/async.js';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 
@@ -72,11 +72,8 @@ describe('SIGTERM on a gateway process', () => {
 
     const socket: Client = io(url, { auth: { token: await mintToken(TEST_SECRET, { userId: 'sigterm-user' }) }, transports: ['websocket'], reconnection: false });
     cleanup.push(() => socket.disconnect());
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const draining = new Promise<ServerDraining>((resolve) => socket.once('server-draining', resolve));
+    await connected(socket);
+    const draining = nextEvent<ServerDraining>(socket, 'server-draining');
     const response = socket.timeout(15_000).emitWithAck('send-prompt', { prompt: 'Liste todas as máquinas disponíveis', requestId: 'sigterm-1' });
     await sleep(300);
     gateway.kill('SIGTERM');
@@ -93,11 +90,8 @@ describe('SIGTERM on a gateway process', () => {
     const children = childPids(gateway.pid as number);
     const socket: Client = io(url, { auth: { token: await mintToken(TEST_SECRET, { userId: 'impatient' }) }, transports: ['websocket'], reconnection: false });
     cleanup.push(() => socket.disconnect());
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const draining = new Promise<ServerDraining>((resolve) => socket.once('server-draining', resolve));
+    await connected(socket);
+    const draining = nextEvent<ServerDraining>(socket, 'server-draining');
     socket.emit('send-prompt', { prompt: 'Liste todas as máquinas disponíveis', requestId: 'held-open' });
     await sleep(300);
     gateway.kill('SIGTERM');

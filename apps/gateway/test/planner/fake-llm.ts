@@ -2,7 +2,7 @@
 // (POST /v1/messages, JSON or SSE) and OpenAI Chat Completions (POST /v1/chat/completions, JSON or SSE chunks
 // ending in [DONE]) — replaying a script of provider-neutral steps, one per request, and recording every request body.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from '../helpers/http.js';
 
 export interface ScriptedCall {
   name: string;
@@ -61,9 +61,7 @@ export async function startFakeLlm(initial: Step[] = []): Promise<FakeLlm> {
       res.writeHead(404).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const base = await listenLocal(server);
 
   return {
     anthropicUrl: base,
@@ -72,10 +70,7 @@ export async function startFakeLlm(initial: Step[] = []): Promise<FakeLlm> {
     script(next) {
       steps = [...next];
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeServer(server),
   };
 }
 

@@ -3,7 +3,6 @@
 // (cached keys keep working, rotation is picked up, no fetch storm). Each refusal: its code, the metric, no token in logs.
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
@@ -11,6 +10,7 @@ import { createTokenVerifier, type VerifierOptions } from '../../src/auth/verifi
 import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
 import { codeOf } from '../helpers/codes.js';
+import { closeServer, listenLocal } from '../helpers/http.js';
 import { record } from '../faults/ledger.js';
 
 const SECRET = 'jwt-suite-secret-that-is-long-enough-0123456789';
@@ -47,15 +47,10 @@ async function startJwks(keys: JWK[]): Promise<JwksServer> {
     else if (state.mode === 'bad-shape') res.end(JSON.stringify({ keys: 'nope' }));
     else res.end(JSON.stringify({ keys: state.keys }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  const url = `${await listenLocal(server)}/.well-known/jwks.json`;
   return Object.assign(state, {
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   }) as JwksServer;
 }
 
