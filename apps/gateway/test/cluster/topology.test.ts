@@ -22,7 +22,7 @@ import {
   transportName,
   type ClusterClient,
   type Transports,
-} from './topology-helpers.js';
+} from '../helpers/topology.js';
 
 const PROMPT = 'Liste todas as máquinas disponíveis';
 const RUN = randomUUID().slice(0, 8);

@@ -18,7 +18,7 @@ import { pingRedis, probe } from '../../../../deploy/local-cluster/probes.js';
 import { freePorts, registerTempDir, startProcess, waitFor, type ManagedProcess } from '../../../../deploy/local-cluster/processes.js';
 import { Redis } from 'ioredis';
 import { mintToken } from '../../src/auth/mint.js';
-import { nodeForAddress, readAccessLog, SOURCE_ADDRESSES } from '../cluster/topology-helpers.js';
+import { nodeForAddress, readAccessLog, SOURCE_ADDRESSES } from '../helpers/topology.js';
 import type { Client } from '../helpers/gateway.js';
 import { sleep } from '../helpers/async.js';
 

@@ -9,7 +9,7 @@ import { demoAccount, startFakeLeadLovers, type FakeLeadLovers } from '../../../
 import { mintToken } from '../../src/auth/mint.js';
 import { record } from '../faults/ledger.js';
 import { callTool, collect, connected, connectError, sendPrompt, startGateway, TEST_SECRET, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
-import { startFakeLlm, type FakeLlm, type Step } from '../planner/fake-llm.js';
+import { startFakeLlm, type FakeLlm, type Step } from '../fixtures/fake-llm.js';
 
 const LL_TOKEN = 'tok-LLSECRET-5f0c2a9e7d3b41c8';
 const ANTHROPIC_KEY = 'sk-ant-api03-SECRETKEY-3b8e1f6a9c2d4e7f';
