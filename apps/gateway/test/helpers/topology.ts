@@ -1,6 +1,7 @@
-// Helpers for the cluster topology test: Socket.IO clients over wss:// through nginx that connect from a chosen
-// loopback source address (so `hash $remote_addr consistent` spreads them), and which node serves an address
-// (asked of /healthz through nginx, cross-checked against nginx's access log).
+// Helpers for the tests behind the nginx topology (cluster/topology.test.ts and the fault suite): Socket.IO
+// clients over wss:// through nginx that connect from a chosen loopback source address (so `hash $remote_addr
+// consistent` spreads them), and which node serves an address (asked of /healthz through nginx, cross-checked
+// against nginx's access log).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
