@@ -1,7 +1,7 @@
 // The Redis part of the configuration: one topology at most (REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS),
 // seed lists parsed at the edge with the bad entry named, and the cross-variable rules.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 
 const error = (env: Record<string, string>): string => {
   try {
