@@ -1,5 +1,5 @@
 // The conversation store (send-prompt's conversationId): one behaviour suite run against memory and a real
-// Redis, then the Redis key layout. Without Redis these tests fail, never skip (like store/redis-stores.test.ts).
+// Redis, then the Redis key layout. Without Redis these tests fail, never skip (like redis-stores.test.ts).
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryConversationStore, type ConversationMessage, type ConversationStore } from '../../src/store/conversation.js';
