@@ -2,12 +2,12 @@
 // The test imports the served module (it only defines things until used) and checks the public API is there.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestHandler } from '../../../apps/gateway/src/http/routes.js';
+import { closeServer, listenLocal } from '../../../apps/gateway/test/helpers/http.js';
 
 describe('GET /client.js', () => {
   let server: Server;
@@ -15,11 +15,10 @@ describe('GET /client.js', () => {
   const dir = mkdtempSync(join(tmpdir(), 'client-bundle-'));
   beforeAll(async () => {
     server = createServer(createRequestHandler({ nodeId: 'bundle-test', readiness: [], metrics: undefined }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await listenLocal(server);
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,10 +4,9 @@
 // token's connection alive.
 import type { PresenceChanged, PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startGateway, type TestGateway } from '../../../apps/gateway/test/helpers/gateway.js';
+import { startGateway, type TestGateway } from '../../../apps/gateway/test/helpers/gateway.js';
+import { eventually, sleep } from '../../../apps/gateway/test/helpers/async.js';
 import { createGatewayClient, GatewayError, type ClientState, type GatewayClient, type GatewayClientOptions } from '../src/index.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('gateway client SDK', () => {
   let gw: TestGateway;

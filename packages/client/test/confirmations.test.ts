@@ -4,11 +4,11 @@
 // the app's prompt-response listeners again.
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startGateway, type TestGateway } from '../../../apps/gateway/test/helpers/gateway.js';
+import { startGateway, type TestGateway } from '../../../apps/gateway/test/helpers/gateway.js';
+import { eventually, sleep } from '../../../apps/gateway/test/helpers/async.js';
 import { createGatewayClient, type GatewayClient, type GatewayClientOptions } from '../src/index.js';
 
 const PROMPT = 'Mostre todas as máquinas';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SDK confirmations and progress', () => {
   let gw: TestGateway;

@@ -2,10 +2,10 @@
 // for nginx), one node drains, and the client goes draining → reconnecting → connected on the other node. A
 // request made while draining is held and answered after the move. Needs Redis (fails without it).
 import { createServer, connect as tcpConnect, type Server, type Socket as TcpSocket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../../../apps/gateway/test/helpers/cluster.js';
-import { eventually } from '../../../apps/gateway/test/helpers/gateway.js';
+import { eventually } from '../../../apps/gateway/test/helpers/async.js';
+import { listenLocal } from '../../../apps/gateway/test/helpers/http.js';
 import { createGatewayClient, type ClientState, type StateChange } from '../src/index.js';
 
 /** Each new TCP connection goes to the next node in turn, like a load balancer without stickiness. */
@@ -28,9 +28,9 @@ async function startProxy(ports: number[]): Promise<{ url: string; close(): Prom
       });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     async close() {
       for (const socket of open) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,7 +8,8 @@ import type { AckResult, HistoryEntry, PresenceChanged, PresenceUser, PromptResp
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tsxLoader } from '../../src/mcp/pool/ts-runtime.js';
 import { REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster.js';
-import { callTool, collect, connected, eventually, nextEvent, sendPrompt, type Client } from '../helpers/gateway.js';
+import { callTool, collect, connected, nextEvent, sendPrompt, type Client } from '../helpers/gateway.js';
+import { eventually, sleep } from '../helpers/async.js';
 
 const run = promisify(execFile);
 const KICK_CLI = fileURLToPath(new URL('../../src/cli/kick.ts', import.meta.url));
@@ -32,7 +33,7 @@ describe('gateway cluster over Redis', () => {
     expect(await gone).toBe('io server disconnect');
     await eventually(async () => (await cluster.redis.get(sessionKey('x-kick'))) === second.id);
     // The replaced socket's disconnect has been processed on node 0 by now; the key still names the new one.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(await cluster.redis.get(sessionKey('x-kick'))).toBe(second.id);
     expect(second.connected).toBe(true);
   });
@@ -57,7 +58,7 @@ describe('gateway cluster over Redis', () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(6);
     // Refreshed every third of the TTL (2 s here): after 8 s the key is still there.
-    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    await sleep(8_000);
     expect(await cluster.redis.get(sessionKey('ttl-user'))).toBe(socket.id);
     socket.disconnect();
     await eventually(async () => (await cluster.redis.exists(sessionKey('ttl-user'))) === 0);
@@ -107,7 +108,7 @@ describe('gateway cluster over Redis', () => {
     watcher.on('presence-changed', (change) => changes.push(change));
     await node(2).connect('w-user', { account: 'watch-co' });
     await eventually(() => changes.some((c) => c.userId === 'w-user' && c.status === 'online'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const statuses = changes.filter((c) => c.userId === 'w-user').map((c) => c.status);
     expect(statuses).toContain('online');
     expect(statuses).not.toContain('offline');
@@ -146,9 +147,9 @@ describe('durable responses and shared limits across nodes', () => {
   it('a response produced while the client is away is delivered on another node, and exactly once after ack', async () => {
     const first = await node(0).connect('away-user');
     first.emit('send-prompt', { prompt: 'Mostre todas as máquinas', requestId: 'away-1' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     first.disconnect();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
 
     const received: PromptResponse[] = [];
     const second = node(1).client({ auth: { token: await node(1).token('away-user') } });
@@ -165,7 +166,7 @@ describe('durable responses and shared limits across nodes', () => {
     const again: PromptResponse[] = [];
     third.on('prompt-response', (response) => again.push(response));
     await connected(third);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(again).toEqual([]);
   }, 20_000);
 

@@ -5,9 +5,10 @@ import type { ChildProcess } from 'node:child_process';
 import type { SessionReplaced } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { eventually, nextEvent, sendPrompt } from '../helpers/gateway.js';
+import { nextEvent, sendPrompt } from '../helpers/gateway.js';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 import { startRedisServer } from '../helpers/redis-server.js';
+import { eventually } from '../helpers/async.js';
 
 async function readyz(url: string): Promise<number> {
   return (await fetch(`${url}/readyz`)).status;

@@ -12,7 +12,8 @@ import { connectNotifier, type NotifierOptions } from '../../src/notify/index.js
 import { accountWebhookSecret } from '../../src/webhooks/leadlovers.js';
 import { watchResponses } from '../faults/load.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { callTool, collect, connected, eventually, nextEvent, sendPrompt, type TestGateway } from '../helpers/gateway.js';
+import { callTool, collect, connected, nextEvent, sendPrompt, type TestGateway } from '../helpers/gateway.js';
+import { eventually, sleep } from '../helpers/async.js';
 
 const run = promisify(execFile);
 const KICK_CLI = fileURLToPath(new URL('../../src/cli/kick.ts', import.meta.url));
@@ -76,7 +77,7 @@ export function topologySuite(topology: () => Topology): { cluster: () => TestCl
     const again = node(0).client({ auth: { token: await node(0).token('t-mailbox') } });
     const second = watchResponses(again, true);
     await connected(again);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(second.seen.size).toBe(0);
   });
 

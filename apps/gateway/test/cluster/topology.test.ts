@@ -11,6 +11,7 @@ import { waitFor } from '../../../../deploy/local-cluster/processes.js';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { mintToken } from '../../src/auth/mint.js';
 import { nextEvent, sendPrompt } from '../helpers/gateway.js';
+import { sleep } from '../helpers/async.js';
 import {
   clusterClient,
   connectClient,
@@ -21,7 +22,7 @@ import {
   transportName,
   type ClusterClient,
   type Transports,
-} from './topology-helpers.js';
+} from '../helpers/topology.js';
 
 const PROMPT = 'Liste todas as máquinas disponíveis';
 const RUN = randomUUID().slice(0, 8);
@@ -216,7 +217,7 @@ describe('cluster topology: nginx (TLS, sticky by address) → 3 gateway nodes �
     expect(second.socket.connected).toBe(true);
 
     // The old socket's disconnect (handled on the other node) must not release the new socket's session.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(await redis.get(sessionKey(userId))).toBe(second.socket.id);
     const response = await sendPrompt(second.socket, PROMPT);
     expect(response).toMatchObject({ isSuccess: true, tool: 'get_machines' });
@@ -240,7 +241,7 @@ describe('cluster topology: nginx (TLS, sticky by address) → 3 gateway nodes �
       },
       { timeoutMs: 10_000, intervalMs: 100 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(racing.filter((client) => client.socket.connected).map((client) => client.socket.id)).toEqual([survivor.socket.id]);
     expect(await redis.get(sessionKey(userId))).toBe(survivor.socket.id);
   });

@@ -18,8 +18,9 @@ import { pingRedis, probe } from '../../../../deploy/local-cluster/probes.js';
 import { freePorts, registerTempDir, startProcess, waitFor, type ManagedProcess } from '../../../../deploy/local-cluster/processes.js';
 import { Redis } from 'ioredis';
 import { mintToken } from '../../src/auth/mint.js';
-import { nodeForAddress, readAccessLog, SOURCE_ADDRESSES } from '../cluster/topology-helpers.js';
+import { nodeForAddress, readAccessLog, SOURCE_ADDRESSES } from '../helpers/topology.js';
 import type { Client } from '../helpers/gateway.js';
+import { sleep } from '../helpers/async.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -314,7 +315,7 @@ export class LoadClient {
   async settle(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && [...this.requests.values()].some((r) => r.final && !r.confirmed)) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   }
 

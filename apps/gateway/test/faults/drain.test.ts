@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { busiestNode, executedTwice, lastNodes, loadTotals, spreadClients, startFaultCluster, type FaultCluster, type LoadClient } from './cluster-load.js';
 import { record } from './ledger.js';
+import { sleep } from '../helpers/async.js';
 
 const RUN = randomUUID().slice(0, 8);
 const PROMPT = 'Liste todas as máquinas disponíveis';
@@ -51,7 +52,7 @@ describe('fault: SIGTERM (graceful drain) of a gateway node under load behind ng
 
     const loadUntil = Date.now() + LOAD_MS;
     const runs = Promise.all(clients.map((client) => client.run(() => Date.now() < loadUntil)));
-    await new Promise((resolve) => setTimeout(resolve, DRAIN_AFTER_MS));
+    await sleep(DRAIN_AFTER_MS);
     cluster.expectExit(drained);
     const signalledAt = Date.now();
     // To the leader only, as an orchestrator does: the node closes its own MCP children while draining.
@@ -59,7 +60,7 @@ describe('fault: SIGTERM (graceful drain) of a gateway node under load behind ng
     const exitStatus = await Promise.race([drainedProcess.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 60_000))]);
     const exitMs = Date.now() - signalledAt;
 
-    await Promise.race([runs, new Promise((resolve) => setTimeout(resolve, LOAD_MS + 60_000))]);
+    await Promise.race([runs, sleep(LOAD_MS + 60_000)]);
     await Promise.all(clients.map((client) => client.settle(10_000)));
 
     const crashed = cluster.crashed();

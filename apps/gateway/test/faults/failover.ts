@@ -10,7 +10,8 @@ import { expect } from 'vitest';
 import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { redisKeys } from '../../src/shared/redis-keys.js';
 import type { TestCluster } from '../helpers/cluster.js';
-import { callTool, connected, eventually, nextEvent, type TestGateway } from '../helpers/gateway.js';
+import { callTool, connected, nextEvent, type TestGateway } from '../helpers/gateway.js';
+import { eventually, sleep } from '../helpers/async.js';
 import { record } from './ledger.js';
 import { httpStatus, promptsAndToolCalls, runLoad, watchResponses, type LoadClient } from './load.js';
 
@@ -25,7 +26,6 @@ export interface FailoverScenario {
 }
 
 const DEADLINE_MS = 15_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function failoverUnderLoad(s: FailoverScenario): Promise<{ failoverMs: number }> {
   const [a, b] = s.cluster.nodes as [TestGateway, TestGateway];

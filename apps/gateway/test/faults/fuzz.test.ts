@@ -23,7 +23,8 @@ import { TOOL_NAMES } from '@leadlovers/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { mintToken } from '../../src/auth/mint.js';
-import type { Client } from '../helpers/gateway.js';
+import { connected, nextEvent, type Client } from '../helpers/gateway.js';
+import { sleep } from '../helpers/async.js';
 import { startFaultCluster, type FaultCluster } from './cluster-load.js';
 import { record } from './ledger.js';
 
@@ -214,10 +215,7 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
     socket.on('error', (error) => errorsSeen.push(error));
     socket.on('prompt-response', (response, receipt) => responsesSeen.push({ response, ...(receipt ? { receipt } : {}) }));
     socket.on('disconnect', (reason) => disconnects.push(reason));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    await connected(socket);
   }, 180_000);
 
   afterAll(async () => {
@@ -231,7 +229,7 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
       if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
     return true;
   }
@@ -336,13 +334,10 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
   }, 600_000);
 
   it('drops a frame above MAX_MESSAGE_BYTES by closing that connection only; the node keeps serving', async () => {
-    const big = io(url, { auth: { token: await mintToken(cluster.apiSecret, { userId: `${USER}-big`, account: ACCOUNT }) }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const big: Client = io(url, { auth: { token: await mintToken(cluster.apiSecret, { userId: `${USER}-big`, account: ACCOUNT }) }, transports: ['websocket'], reconnection: false, forceNew: true });
     try {
-      await new Promise<void>((resolve, reject) => {
-        big.once('connect', () => resolve());
-        big.once('connect_error', reject);
-      });
-      const closed = new Promise<string>((resolve) => big.once('disconnect', resolve));
+      await connected(big);
+      const closed = nextEvent<string>(big, 'disconnect');
       big.emit('send-prompt', { prompt: 'x'.repeat(MAX_MESSAGE_BYTES + 1), requestId: 'too-big' });
       expect(await closed).toBe('transport close');
       record({ scenario: 'fuzz: frame above MAX_MESSAGE_BYTES', attacks: 1, crashed: cluster.crashed().length });

@@ -6,6 +6,7 @@
 // as an event after it was confirmed counts as a duplicate. Nothing here can hang a test: every wait is bounded.
 import { isErrorCode, type PromptResponse } from '@leadlovers/protocol';
 import type { Client } from '../helpers/gateway.js';
+import { sleep } from '../helpers/async.js';
 
 /** `label` is how the test groups outcomes, e.g. 'read' or 'write'. */
 export type LoadRequest =
@@ -66,9 +67,8 @@ export interface LoadRun {
   done: Promise<LoadReport>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function codeOf(outcome: Outcome): string {
+/** What an outcome counts as in byCode: OK, the response's code, or LOST when no response came. */
+export function outcomeCode(outcome: Outcome): string {
   if (!outcome.response) return 'LOST';
   return outcome.response.isSuccess ? 'OK' : (outcome.response.code ?? 'UNCODED');
 }
@@ -190,7 +190,7 @@ export function runLoad(options: LoadOptions): LoadRun {
 
 export function summarize(outcomes: Outcome[], duplicates = 0): LoadReport {
   const byCode: Record<string, number> = {};
-  for (const outcome of outcomes) byCode[codeOf(outcome)] = (byCode[codeOf(outcome)] ?? 0) + 1;
+  for (const outcome of outcomes) byCode[outcomeCode(outcome)] = (byCode[outcomeCode(outcome)] ?? 0) + 1;
   const answered = outcomes.filter((o) => o.response);
   const delivered = answered.filter((o) => isCoded(o.response as PromptResponse)).length;
   const missing = outcomes.length - answered.length;

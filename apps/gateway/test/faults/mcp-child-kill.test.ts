@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRunning } from '../../src/mcp/pool/processes.js';
 import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { eventually, type TestGateway } from '../helpers/gateway.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { eventually, sleep } from '../helpers/async.js';
 import { record } from './ledger.js';
 import { runLoad, summarize, type LoadClient, type LoadRequest, type Outcome } from './load.js';
 
 const KILLS = 3;
 const DEADLINE_MS = 20_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Kill {
   pid: number;

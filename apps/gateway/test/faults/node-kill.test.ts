@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { busiestNode, executedTwice, lastNodes, loadTotals, spreadClients, startFaultCluster, type FaultCluster, type LoadClient } from './cluster-load.js';
 import { record } from './ledger.js';
+import { sleep } from '../helpers/async.js';
 
 const RUN = randomUUID().slice(0, 8);
 const PROMPT = 'Liste todas as máquinas disponíveis';
@@ -49,18 +50,18 @@ describe('fault: SIGKILL of a gateway node under load behind nginx', () => {
 
     const loadUntil = Date.now() + LOAD_MS;
     const runs = Promise.all(clients.map((client) => client.run(() => Date.now() < loadUntil)));
-    await new Promise((resolve) => setTimeout(resolve, KILL_AFTER_MS));
+    await sleep(KILL_AFTER_MS);
     cluster.expectExit(victim);
     // The whole process group, MCP children included: as a container being killed.
     process.kill(-victimProcess.pid, 'SIGKILL');
     expect(await victimProcess.exited).toBe('SIGKILL');
 
-    await Promise.race([runs, new Promise((resolve) => setTimeout(resolve, LOAD_MS + ANSWER_BOUND_MS))]);
+    await Promise.race([runs, sleep(LOAD_MS + ANSWER_BOUND_MS)]);
     // Each of the victim's clients, now on another node, is served a new prompt.
     const before = new Map(victimClients.map((client) => [client, client.requests.size]));
     await Promise.race([
       Promise.all(victimClients.map((client) => client.run(() => client.requests.size === before.get(client)))),
-      new Promise((resolve) => setTimeout(resolve, 30_000)),
+      sleep(30_000),
     ]);
     await Promise.all(clients.map((client) => client.settle(10_000)));
 

@@ -10,14 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { callTool, connected, eventually, nextEvent, sendPrompt, type Client, type TestGateway } from '../helpers/gateway.js';
+import { callTool, connected, nextEvent, sendPrompt, type Client, type TestGateway } from '../helpers/gateway.js';
 import { record } from './ledger.js';
 import { httpStatus, promptsAndToolCalls, runLoad, summarize, watchResponses, type LoadClient, type Outcome } from './load.js';
 import { killRedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { eventually, sleep } from '../helpers/async.js';
 
 const OUTAGE_MS = 4_000;
 const DEADLINE_MS = 10_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('fault: Redis outage under load', () => {
   let port: number;

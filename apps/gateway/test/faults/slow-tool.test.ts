@@ -5,13 +5,14 @@
 // the test than the worker has slots (so a slot that stayed taken would show), and afterwards the same child serves
 // correct results again with nothing left in flight.
 import { createServer, request, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
 import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { callTool, eventually, sendPrompt, type TestGateway } from '../helpers/gateway.js';
+import { callTool, sendPrompt, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
+import { eventually } from '../helpers/async.js';
+import { closeServer, listenLocal } from '../helpers/http.js';
 import { record } from './ledger.js';
 import { runLoad, summarize, type LoadClient, type LoadRequest } from './load.js';
 
@@ -46,19 +47,14 @@ async function startHangingProxy(upstream: string): Promise<HangingProxy> {
     forwarded.on('error', () => res.destroy());
     req.pipe(forwarded);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const base = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${port}${target.pathname}`,
+    url: `${base}${target.pathname}`,
     hang(on) {
       hanging = on;
     },
     held: () => held.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
 

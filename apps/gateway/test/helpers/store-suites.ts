@@ -1,12 +1,12 @@
-// Shared behaviour suites for the state interfaces. Each implementation (memory in stores.test.ts, Redis in
-// redis-stores.test.ts) runs the same suite, so they cannot drift apart.
+// Shared behaviour suites for the state interfaces. Each implementation (memory in store/memory-stores.test.ts,
+// Redis in store/redis-stores.test.ts) runs the same suite, so they cannot drift apart.
 import type { HistoryEntry, PromptResponse } from '@leadlovers/protocol';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionRegistry } from '../../src/session/registry.js';
 import type { HistoryStore } from '../../src/store/history.js';
 import { PendingAbandoned, type IdempotencyStore } from '../../src/store/idempotency.js';
 import type { Mailbox } from '../../src/store/mailbox.js';
+import { sleep } from './async.js';
 
 /** The bounds a suite asks a mailbox for; each test states the ones it relies on. */
 export interface MailboxLimits {
@@ -14,7 +14,8 @@ export interface MailboxLimits {
   maxPerUser: number;
 }
 
-const response = (requestId: string, extra: Partial<PromptResponse> = {}): PromptResponse => ({
+/** A stored response: successful unless `extra` says otherwise. */
+export const response = (requestId: string, extra: Partial<PromptResponse> = {}): PromptResponse => ({
   isSuccess: true,
   requestId,
   metadata: { executionTime: 1 },

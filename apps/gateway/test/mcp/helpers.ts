@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { GatewayError } from '../../src/shared/errors.js';
 import { createMcpPool, type McpPool, type McpPoolOptions } from '../../src/mcp/pool/index.js';
 import { nodeCommand } from '../../src/mcp/pool/ts-runtime.js';
+import { sleep } from '../helpers/async.js';
 
 export const fakeServer = nodeCommand(new URL('../fixtures/fake-mcp-server.ts', import.meta.url));
 export const caller = { account: 'acct-1', userId: 'user-1', requestId: 'req-1' };
@@ -65,7 +66,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > giveUpAt) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 

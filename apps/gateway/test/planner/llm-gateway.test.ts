@@ -4,7 +4,7 @@
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
-import { FAKE_MODEL, startFakeLlm, type FakeLlm } from './fake-llm.js';
+import { FAKE_MODEL, startFakeLlm, type FakeLlm } from '../fixtures/fake-llm.js';
 
 describe('gateway with the anthropic planner', () => {
   let llm: FakeLlm;

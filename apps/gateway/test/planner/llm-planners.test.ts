@@ -8,7 +8,7 @@ import { createOpenAiPlanner } from '../../src/planner/openai.js';
 import type { Planner, PlannerInput, PlannerOutcome, PlannerProgress } from '../../src/planner/planner.js';
 import { createRulesPlanner } from '../../src/planner/rules-planner.js';
 import { MemoryConversationStore } from '../../src/store/conversation.js';
-import { FAKE_MODEL, startFakeLlm, type FakeLlm, type RecordedRequest, type Step } from './fake-llm.js';
+import { FAKE_MODEL, startFakeLlm, type FakeLlm, type RecordedRequest, type Step } from '../fixtures/fake-llm.js';
 import { fakeTools, sinkLogger, type LogLine } from './fake-tools.js';
 
 type Provider = 'anthropic' | 'openai';

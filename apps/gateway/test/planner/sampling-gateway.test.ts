@@ -4,7 +4,7 @@
 import type { PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { callTool, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
-import { FAKE_MODEL, startFakeLlm, type FakeLlm } from './fake-llm.js';
+import { FAKE_MODEL, startFakeLlm, type FakeLlm } from '../fixtures/fake-llm.js';
 
 const EMAIL = { subject: 'Black Friday: 50% em tudo, só hoje', preheader: 'Corra!', html: '<h1>50% OFF</h1><p onclick="x()">Aproveite</p>' };
 const ARGS = { topic: 'Black Friday', discount: '50%' };

@@ -4,7 +4,7 @@ import type { CreateMessageRequest } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicSampler, createOpenAiSampler, selectSampler } from '../../src/planner/sampling.js';
 import { loadConfig } from '../../src/config/config.js';
-import { FAKE_MODEL, startFakeLlm, type FakeLlm } from './fake-llm.js';
+import { FAKE_MODEL, startFakeLlm, type FakeLlm } from '../fixtures/fake-llm.js';
 
 const params: CreateMessageRequest['params'] = {
   systemPrompt: 'Write emails as JSON.',

@@ -6,13 +6,10 @@ import type { ErrorEvent, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAddress } from '../../src/auth/connect-limit.js';
 import { hostilePayload, MAX_PAYLOAD_DEPTH } from '../../src/shared/payload-guard.js';
-import { collect, connectError, connected, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { collect, connected, connectError, nextEvent, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
+import { sleep } from '../helpers/async.js';
 import { record } from '../faults/ledger.js';
-
-type Loose = { emit(event: string, ...args: unknown[]): void; timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } };
-const loose = (socket: Client) => socket as unknown as Loose;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('per-IP connection-attempt limit', () => {
   let gw: TestGateway;
@@ -87,7 +84,7 @@ describe('event limits, floods and hostile payloads', () => {
 
   /** Sends n list-tools with acks; resolves with how many were answered within the timeout. */
   const burst = async (socket: Client, n: number): Promise<number> => {
-    const results = await Promise.allSettled(Array.from({ length: n }, () => loose(socket).timeout(500).emitWithAck('list-tools')));
+    const results = await Promise.allSettled(Array.from({ length: n }, () => untyped(socket).timeout(500).emitWithAck('list-tools')));
     return results.filter((r) => r.status === 'fulfilled').length;
   };
 
@@ -110,7 +107,7 @@ describe('event limits, floods and hostile payloads', () => {
     const disconnected = nextEvent<string>(socket, 'disconnect', 15_000);
     let events = 0;
     for (let w = 0; w < 3 && socket.connected; w++) {
-      for (let i = 0; i < LIMIT + 5; i++) loose(socket).emit('get-presence-no-ack');
+      for (let i = 0; i < LIMIT + 5; i++) untyped(socket).emit('get-presence-no-ack');
       events += LIMIT + 5;
       await sleep(1_100);
     }
@@ -124,7 +121,7 @@ describe('event limits, floods and hostile payloads', () => {
     const errors = collect<ErrorEvent>(socket, 'error');
     const disconnected = nextEvent<string>(socket, 'disconnect', 10_000);
     const flood = 5_000;
-    for (let i = 0; i < flood; i++) loose(socket).emit(`unknown-${i}`, { i });
+    for (let i = 0; i < flood; i++) untyped(socket).emit(`unknown-${i}`, { i });
     expect(await disconnected).toBe('io server disconnect');
     expect(errors.filter((e) => e.code === 'UNKNOWN_EVENT').length).toBeLessThanOrEqual(LIMIT);
     expect(errors.filter((e) => e.code === 'RATE_LIMITED').length).toBeLessThanOrEqual(1);
@@ -172,22 +169,22 @@ describe('event limits, floods and hostile payloads', () => {
     let attacks = 0;
     for (const payload of payloads) {
       attacks += 1;
-      const response = (await loose(socket).timeout(5_000).emitWithAck('send-prompt', payload)) as PromptResponse;
+      const response = (await untyped(socket).timeout(5_000).emitWithAck('send-prompt', payload)) as PromptResponse;
       expect(response).toMatchObject({ isSuccess: false, code: 'INVALID_PAYLOAD' });
     }
     const toolArgs = JSON.parse('{"tool": "get_machines", "arguments": {"__proto__": {"isAdmin": true}}}') as unknown;
-    const toolResponse = (await loose(socket).timeout(5_000).emitWithAck('call-tool', toolArgs)) as PromptResponse;
+    const toolResponse = (await untyped(socket).timeout(5_000).emitWithAck('call-tool', toolArgs)) as PromptResponse;
     expect(toolResponse).toMatchObject({ isSuccess: false, code: 'INVALID_PAYLOAD' });
     // With a binary attachment the parser rebuilds the packet (a different code path); still refused.
     const binary = JSON.parse('{"__proto__": {"isAdmin": true}, "prompt": "x"}') as Record<string, unknown>;
     binary.file = Buffer.from('x');
-    const binaryResponse = (await loose(socket).timeout(5_000).emitWithAck('send-prompt', binary)) as PromptResponse;
+    const binaryResponse = (await untyped(socket).timeout(5_000).emitWithAck('send-prompt', binary)) as PromptResponse;
     expect(binaryResponse).toMatchObject({ isSuccess: false, code: 'INVALID_PAYLOAD' });
     attacks += 2;
     for (const event of ['ack-response', 'cancel-prompt', 'get-history', 'auth-refresh']) {
       for (const text of ['{"__proto__": {"isAdmin": true}, "requestId": "r1", "token": "x"}', '{"requestId": "r1", "constructor": {"prototype": {"isAdmin": true}}}']) {
         attacks += 1;
-        const answer = await loose(socket).timeout(5_000).emitWithAck(event, JSON.parse(text));
+        const answer = await untyped(socket).timeout(5_000).emitWithAck(event, JSON.parse(text));
         expect(answer, event).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
       }
     }

@@ -6,17 +6,17 @@ import type { AckResult, ErrorEvent } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { record } from '../faults/ledger.js';
-import { collect, connected, nextEvent, sendPrompt, startGateway, TEST_SECRET, type Client, type TestGateway } from '../helpers/gateway.js';
+import { collect, connected, nextEvent, sendPrompt, startGateway, TEST_SECRET, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
+import { sleep } from '../helpers/async.js';
 
 type RefreshAck = AckResult<{ expiresAt: string | null }>;
 /** Timers run on the monotonic clock, Date.now() on the wall clock: allow them a few ms of disagreement. */
 const CLOCK_SLACK_MS = 20;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** The exp a token carries, in epoch ms (mintToken rounds it down to the second). */
 const expOf = (token: string): number => (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number }).exp * 1000;
 const refresh = (socket: Client, payload: unknown): Promise<RefreshAck> =>
-  (socket as unknown as { timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<RefreshAck> } }).timeout(5_000).emitWithAck('auth-refresh', payload);
+  untyped(socket).timeout(5_000).emitWithAck<RefreshAck>('auth-refresh', payload);
 
 describe('token expiry on a live socket', () => {
   let gw: TestGateway;
@@ -108,7 +108,7 @@ describe('token expiry on a live socket', () => {
       expect(await refresh(socket, payload), label).toMatchObject({ ok: false, code, message: expect.any(String) });
     }
     // Without an acknowledgement the refusal arrives as an error event, still coded.
-    (socket as unknown as { emit(event: string, payload: unknown): void }).emit('auth-refresh', { token: 'not-a-jwt' });
+    untyped(socket).emit('auth-refresh', { token: 'not-a-jwt' });
     await expect.poll(() => errors.some((e) => e.code === 'TOKEN_INVALID' && e.event === 'auth-refresh')).toBe(true);
 
     expect(socket.connected).toBe(true);

@@ -3,29 +3,20 @@
 // (cached keys keep working, rotation is picked up, no fetch storm). Each refusal: its code, the metric, no token in logs.
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { createTokenVerifier, type VerifierOptions } from '../../src/auth/verifier.js';
-import { GatewayError } from '../../src/shared/errors.js';
 import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
+import { codeOf } from '../helpers/codes.js';
+import { closeServer, listenLocal } from '../helpers/http.js';
 import { record } from '../faults/ledger.js';
 
 const SECRET = 'jwt-suite-secret-that-is-long-enough-0123456789';
 const ISS = 'https://sso.test';
 const AUD = 'gateway';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (err) {
-    return err instanceof GatewayError ? err.code : `UNEXPECTED ${String(err)}`;
-  }
-}
 
 type Mode = 'ok' | 'slow' | 'down' | 'garbage' | 'bad-shape';
 
@@ -56,15 +47,10 @@ async function startJwks(keys: JWK[]): Promise<JwksServer> {
     else if (state.mode === 'bad-shape') res.end(JSON.stringify({ keys: 'nope' }));
     else res.end(JSON.stringify({ keys: state.keys }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  const url = `${await listenLocal(server)}/.well-known/jwks.json`;
   return Object.assign(state, {
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   }) as JwksServer;
 }
 

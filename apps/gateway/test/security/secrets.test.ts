@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { demoAccount, startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/test/fake-leadlovers.js';
 import { mintToken } from '../../src/auth/mint.js';
 import { record } from '../faults/ledger.js';
-import { callTool, collect, connectError, connected, sendPrompt, startGateway, TEST_SECRET, type Client, type TestGateway } from '../helpers/gateway.js';
-import { startFakeLlm, type FakeLlm, type Step } from '../planner/fake-llm.js';
+import { callTool, collect, connected, connectError, sendPrompt, startGateway, TEST_SECRET, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
+import { startFakeLlm, type FakeLlm, type Step } from '../fixtures/fake-llm.js';
 
 const LL_TOKEN = 'tok-LLSECRET-5f0c2a9e7d3b41c8';
 const ANTHROPIC_KEY = 'sk-ant-api03-SECRETKEY-3b8e1f6a9c2d4e7f';
@@ -17,9 +17,6 @@ const OPENAI_KEY = 'sk-proj-SECRETKEY-a1b2c3d4e5f60718';
 const METRICS_TOKEN = 'metrics-SECRET-9e8d7c6b5a493827';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const STACK = /\n\s+at /;
-
-type Loose = { emit(event: string, ...args: unknown[]): void; timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } };
-const loose = (socket: Client) => socket as unknown as Loose;
 
 describe('secrets never leak', () => {
   let fake: FakeLeadLovers;
@@ -39,7 +36,7 @@ describe('secrets never leak', () => {
     return socket;
   };
   const ask = async (socket: Client, event: string, ...args: unknown[]): Promise<unknown> => {
-    const answer = await loose(socket).timeout(20_000).emitWithAck(event, ...args);
+    const answer = await untyped(socket).timeout(20_000).emitWithAck(event, ...args);
     received.push(answer);
     return answer;
   };
@@ -198,8 +195,8 @@ describe('secrets never leak', () => {
       expect((answer as { code?: string }).code).toEqual(expect.any(String));
     }
     const errors = collect(socket, 'error');
-    loose(socket).emit('no-such-event', { token: otherToken });
-    loose(socket).emit('auth-refresh', { token: `${otherToken}y` });
+    untyped(socket).emit('no-such-event', { token: otherToken });
+    untyped(socket).emit('auth-refresh', { token: `${otherToken}y` });
     await expect.poll(() => errors.length).toBeGreaterThanOrEqual(2);
     attacks += answers.length + 2;
     expect(socket.connected).toBe(true);

@@ -7,15 +7,15 @@ import type { Lead } from '@leadlovers/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../faults/ledger.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { callTool, collect, connected, eventually, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
+import { callTool, collect, connected, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/async.js';
 
 interface LeadsPage {
   leads: Lead[];
   total: number;
 }
-type Loose = { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } };
 const ask = <T>(socket: Client, event: string, payload?: unknown): Promise<AckResult<T>> =>
-  (socket as unknown as Loose).timeout(10_000).emitWithAck(event, ...(payload === undefined ? [] : [payload])) as Promise<AckResult<T>>;
+  untyped(socket).timeout(10_000).emitWithAck<AckResult<T>>(event, ...(payload === undefined ? [] : [payload]));
 const dataOf = <T>(answer: AckResult<T>): T => {
   if (!answer.ok) throw new Error(`${answer.code}: ${answer.message}`);
   return answer.data;
@@ -101,7 +101,7 @@ describe('tenancy on one node: leads, history, requestIds', () => {
       attacks += 1;
     }
     // A top-level account field on the call-tool payload itself is refused too.
-    const payload = (await (b as unknown as Loose)
+    const payload = (await untyped(b)
       .timeout(10_000)
       .emitWithAck('call-tool', { tool: 'get_leads', arguments: { email: SECRET_EMAIL }, account: 'acct-a' })) as PromptResponse;
     expect(payload).toMatchObject({ isSuccess: false, code: 'INVALID_PAYLOAD' });

@@ -2,11 +2,10 @@
 // for memory and Redis, then what only Redis has: every key of a user in one slot, two "nodes" sharing claims and
 // limits, the command budget per request measured on a private redis-server, and the fallback while Redis is down.
 // Without Redis these tests fail, never skip.
-import type { PromptResponse } from '@leadlovers/protocol';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 import { MemoryHistoryStore, type HistoryStore } from '../../src/store/history.js';
 import { MemoryIdempotencyStore, PendingAbandoned } from '../../src/store/idempotency.js';
@@ -17,43 +16,13 @@ import { RedisMailbox } from '../../src/store/redis-mailbox.js';
 import { createRedisRequestState } from '../../src/store/redis-request-state.js';
 import { createMemoryRequestState, type Admission, type AdmitRequest, type RequestState } from '../../src/store/request-state.js';
 import { killRedisServer, startRedisServer } from '../helpers/redis-server.js';
+import { sleep } from '../helpers/async.js';
+import { useTestRedis } from '../helpers/redis-clients.js';
+import { response } from '../helpers/store-suites.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runPrefix = `test:rs:${randomUUID().slice(0, 8)}:`;
+const { redis, redis2, connect } = useTestRedis(runPrefix);
 let scope = 0;
-const clients: Redis[] = [];
-function connect(target = url): Redis {
-  const client = new Redis(target, { connectTimeout: 2000, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 2 ? null : 100) });
-  client.on('error', () => {});
-  clients.push(client);
-  return client;
-}
-let redis: Redis;
-let redis2: Redis;
-let unreachable: Error | undefined;
-beforeAll(async () => {
-  redis = connect();
-  redis2 = connect();
-  try {
-    await Promise.all([redis.ping(), redis2.ping()]);
-  } catch (err) {
-    unreachable = new Error(`these tests need Redis at ${url} (set REDIS_URL): ${String(err)}`);
-  }
-});
-beforeEach(() => {
-  if (unreachable) throw unreachable;
-});
-afterAll(async () => {
-  if (redis.status === 'ready') {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${runPrefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  for (const client of clients) client.disconnect();
-});
 
 interface Limits {
   perMinute: number;
@@ -65,7 +34,6 @@ interface Subject {
   history: HistoryStore;
 }
 
-const response = (requestId: string, extra: Partial<PromptResponse> = {}): PromptResponse => ({ isSuccess: true, requestId, metadata: { executionTime: 1 }, ...extra });
 const request = (requestId: string, extra: Partial<AdmitRequest> = {}): AdmitRequest => ({ userId: 'u', requestId, keyed: true, fingerprint: `fp-${requestId}`, received: [], ...extra });
 
 async function admitted(state: RequestState, req: AdmitRequest): Promise<Extract<Admission, { status: 'admitted' }>> {
@@ -202,9 +170,7 @@ describe('RedisRequestState specifics', () => {
 
   it('falls back to this node\'s own limits while Redis is unreachable, and frees the slot even when completion fails', async () => {
     const [port] = await freePorts(1);
-    const down = new Redis({ host: '127.0.0.1', port, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    down.on('error', () => {});
-    clients.push(down);
+    const down = connect(`redis://127.0.0.1:${port}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     await down.connect().catch(() => {});
     const errors: unknown[] = [];
     const state = createRedisRequestState(down, { prefix: `${runPrefix}${++scope}:`, perMinute: 3, maxInFlight: 1, onRedisError: (err) => errors.push(err) });
@@ -246,7 +212,7 @@ describe('RedisRequestState command budget (a private redis-server, INFO command
     for (let i = 0; i < rounds; i++) await answer(state, request(`r${i}`, { received: [`warm-${i % 3}`, i > 0 ? `r${i - 1}` : 'none'] }));
     const stats = (await client.info('commandstats')).split('\n').filter((line) => line.startsWith('cmdstat_') && !line.startsWith('cmdstat_config') && !line.startsWith('cmdstat_info') && !line.startsWith('cmdstat_monitor'));
     const calls = stats.reduce((sum, line) => sum + Number(/calls=(\d+)/.exec(line)?.[1] ?? 0), 0);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     feed.disconnect();
     const topLevel = lines.filter((line) => !line.includes('lua') && !line.endsWith(' CONFIG') && !line.endsWith(' INFO')).length;
     expect(topLevel / rounds).toBe(2);

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { McpPool } from '../../../src/mcp/pool/index.js';
 import { isRunning } from '../../../src/mcp/pool/processes.js';
-import { callTool, eventually, sendPrompt, startGateway } from '../../helpers/gateway.js';
+import { callTool, sendPrompt, startGateway } from '../../helpers/gateway.js';
+import { eventually, sleep } from '../../helpers/async.js';
 
 describe('pool faults through the gateway', () => {
   it('a child killed mid-call fails that call cleanly; the next call succeeds; shutdown leaves no child', async () => {
@@ -16,7 +17,7 @@ describe('pool faults through the gateway', () => {
     expect(pid).toBeGreaterThan(0);
 
     const inFlight = callTool(socket, 'create_lead', { email: 'doomed@example.com', machineCode: 12345 });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sleep(400);
     process.kill(pid as number, 'SIGKILL');
     const failed = await inFlight;
     expect(failed).toMatchObject({ isSuccess: false, code: 'TOOL_UNAVAILABLE', tool: 'create_lead' });

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('config', () => {
+  it('starts on embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4444);
+    expect(config.env).toBe('development');
+    expect(config.redis).toBeUndefined();
+    expect(config.auth.secret).toBeUndefined();
+    expect(config.mcp.poolSize).toBeGreaterThanOrEqual(1);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.limits)).toBe(true);
+  });
+
+  it('names the variable of a bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ MCP_POOL_SIZE: '0' })).toThrow(/MCP_POOL_SIZE/);
+    expect(() => loadConfig({ DOMAIN_URL: 'not a url' })).toThrow(/DOMAIN_URL/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('never echoes a secret value in its error', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production', API_SECRET: 'short-secret-value', DOMAIN_URL: 'https://app.example.com' });
+      expect.unreachable();
+    } catch (err) {
+      expect(String(err)).toMatch(/API_SECRET/);
+      expect(String(err)).not.toMatch(/short-secret-value/);
+    }
+  });
+
+  it('refuses production without real auth or an explicit CORS list', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DOMAIN_URL: 'https://app.example.com' })).toThrow(/API_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', API_SECRET: 'x'.repeat(40) })).toThrow(/DOMAIN_URL/);
+    const ok = loadConfig({ NODE_ENV: 'production', API_SECRET: 'x'.repeat(40), DOMAIN_URL: 'https://app.example.com, https://b.example.com/' });
+    expect(ok.corsOrigins).toEqual(['https://app.example.com', 'https://b.example.com']);
+  });
+
+  it('derives the JWKS URL from SSO_API_URL', () => {
+    const config = loadConfig({ SSO_API_URL: 'https://sso.leadlovers.com' });
+    expect(config.auth.jwksUrl).toBe('https://sso.leadlovers.com/.well-known/jwks.json');
+    expect(loadConfig({ SSO_API_URL: 'https://sso.example.com/auth/' }).auth.jwksUrl).toBe('https://sso.example.com/auth/.well-known/jwks.json');
+  });
+});
