@@ -5,6 +5,7 @@
 import { CallToolSchema, ReceivedSchema, SendPromptSchema, type AuthenticatedUser, type PromptResponse } from '@leadlovers/protocol';
 import { summarizeToolResult } from '@leadlovers/tool-result';
 import { TOOL_NAMES, isToolName, toolInputSchema } from '@leadlovers/tools';
+import type { z } from 'zod';
 import { GatewayError } from '../shared/errors.js';
 import type { ToolCallResult } from '../mcp/types.js';
 import type { Language } from '../planner/types.js';
@@ -43,15 +44,23 @@ export function createRequestCore(deps: CoreDeps) {
     return response;
   }
 
-  async function sendPrompt(user: AuthenticatedUser, payload: unknown, port: ReplyPort): Promise<PromptResponse> {
+  /** The payload's shape (the hostile-payload guard, then the event's schema), or the refusal already sent. */
+  function validate<S extends z.ZodType>(schema: S, event: string, user: AuthenticatedUser, payload: unknown, port: ReplyPort): { requestId: string; parsed: { data: z.output<S> } } | { refused: PromptResponse } {
     const requestId = requestIdOf(payload);
     const hostile = hostilePayload(payload);
-    if (hostile) return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${hostile}`));
-    const parsed = SendPromptSchema.safeParse(payload);
+    if (hostile) return { refused: refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid ${event} payload: ${hostile}`)) };
+    const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       confirmReceived(user, payload);
-      return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid send-prompt payload: ${describeZodError(parsed.error)}`));
+      return { refused: refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid ${event} payload: ${describeZodError(parsed.error)}`)) };
     }
+    return { requestId, parsed: { data: parsed.data } };
+  }
+
+  async function sendPrompt(user: AuthenticatedUser, payload: unknown, port: ReplyPort): Promise<PromptResponse> {
+    const valid = validate(SendPromptSchema, 'send-prompt', user, payload, port);
+    if ('refused' in valid) return valid.refused;
+    const { requestId, parsed } = valid;
     const { prompt, conversationId } = parsed.data;
     const caller = { account: user.account, userId: user.id, requestId };
     // progress and received are how the answer travels, not what is asked: outside the fingerprint.
@@ -96,14 +105,9 @@ export function createRequestCore(deps: CoreDeps) {
   }
 
   async function callTool(user: AuthenticatedUser, payload: unknown, port: ReplyPort): Promise<PromptResponse> {
-    const requestId = requestIdOf(payload);
-    const hostile = hostilePayload(payload);
-    if (hostile) return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${hostile}`));
-    const parsed = CallToolSchema.safeParse(payload);
-    if (!parsed.success) {
-      confirmReceived(user, payload);
-      return refuse(user, port, requestId, new GatewayError('INVALID_PAYLOAD', `Invalid call-tool payload: ${describeZodError(parsed.error)}`));
-    }
+    const valid = validate(CallToolSchema, 'call-tool', user, payload, port);
+    if ('refused' in valid) return valid.refused;
+    const { requestId, parsed } = valid;
     const { tool } = parsed.data;
     const received = parsed.data.received ?? [];
     if (!isToolName(tool)) {
