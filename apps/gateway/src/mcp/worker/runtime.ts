@@ -117,11 +117,14 @@ export function createWorkerRuntime(config: WorkerConfig, emit: (event: WorkerEv
     onCommand(command) {
       switch (command.type) {
         case 'calls':
-          for (const task of command.tasks) {
-            void runToolCall(task).then((outcome) => {
-              if (finished.push({ callId: task.callId, outcome }) === 1) setImmediate(sendFinished);
-            });
-          }
+          // The batch's requests reach the child in one write (one syscall here, one read there).
+          supervisor.batchWrites(() => {
+            for (const task of command.tasks) {
+              void runToolCall(task).then((outcome) => {
+                if (finished.push({ callId: task.callId, outcome }) === 1) setImmediate(sendFinished);
+              });
+            }
+          });
           break;
         case 'start':
           supervisor.start();
