@@ -16,7 +16,7 @@ import { ms } from './lib/stats.js';
 import { renderRows, writeSuite, type Row, type SuiteReport } from './lib/suite.js';
 import { runCluster } from './sections/cluster.js';
 import { runConnections } from './sections/connections.js';
-import { FULL, QUICK, withLevelOverride, type Context, type SectionResult } from './sections/context.js';
+import { FULL, QUICK, withEnvOverrides, type Context, type SectionResult } from './sections/context.js';
 import { runLoad } from './sections/load.js';
 import { runProfile } from './sections/profile.js';
 import { runRedis } from './sections/redis.js';
@@ -56,7 +56,7 @@ function usage(problem?: string): never {
 
 async function main(): Promise<number> {
   const { quick, only } = parseArgs(process.argv.slice(2));
-  const settings = withLevelOverride(quick ? QUICK : FULL);
+  const settings = withEnvOverrides(quick ? QUICK : FULL);
   const startedAt = new Date().toISOString();
   const machine = describeMachine();
   const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -89,7 +89,11 @@ async function main(): Promise<number> {
         log('starting the floor (Socket.IO + one warm MCP client) and the gateway…');
         const floor = await startFloor(floorDbPath);
         try {
-          return { floor, gateway: await startGateway({ dbPath, secret, poolSize: settings.poolSize, logLevel: settings.logLevel }) };
+          const gateway = await startGateway({ dbPath, secret, poolSize: settings.poolSize, logLevel: settings.logLevel });
+          // The pool's size and mode, as the gateway's start-up log says them (MCP_POOL_SIZE, MCP_POOL_INLINE).
+          const { defaults } = await gateway.proc.remote.call<{ defaults: string[] }>('ready', {}, 10_000);
+          log(`gateway ${defaults.find((line) => line.startsWith('mcp:')) ?? ''}`);
+          return { floor, gateway };
         } catch (err) {
           await floor.close();
           throw err;

@@ -67,7 +67,8 @@ export function startFloor(dbPath: string, bare = false): Promise<ServerHandle> 
 export interface GatewayOptions {
   dbPath: string;
   secret: string;
-  poolSize: number;
+  /** MCP_POOL_SIZE; undefined: the gateway's default. */
+  poolSize: number | undefined;
   logLevel: string;
   /** Shared state in this Redis (the node joins a cluster of one); none: in memory, as a single node. */
   redisUrl?: string;
@@ -97,7 +98,7 @@ export function gatewayEnv(o: GatewayOptions): Record<string, string> {
     ANTHROPIC_API_KEY: '',
     OPENAI_API_KEY: '',
     PLANNER: 'rules',
-    MCP_POOL_SIZE: String(o.poolSize),
+    ...(o.poolSize === undefined ? {} : { MCP_POOL_SIZE: String(o.poolSize) }),
     LEADLOVERS_DB_PATH: o.dbPath,
     CONNECT_ATTEMPTS_PER_MINUTE: '1000000',
     PROMPT_RATE_PER_MINUTE: '100000',

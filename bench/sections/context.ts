@@ -27,7 +27,8 @@ export interface Settings {
   clusterTimeoutMs: number;
   redis: RedisSettings;
   loadGenerators: number;
-  poolSize: number;
+  /** The gateway's MCP_POOL_SIZE; undefined: its own default, as deployed (BENCH_POOL_SIZE overrides). */
+  poolSize: number | undefined;
   logLevel: string;
   sourceAddresses: string[];
 }
@@ -70,16 +71,21 @@ export const FULL: Settings = {
   clusterTimeoutMs: 150_000,
   redis: { clients: 100, rounds: 6, phaseMs: 3_000, monitorMs: 2_000, storeRequestsPerUser: 30, masters: 3, spreadUsers: 1_000, spreadRequestsPerUser: 4, spreadConcurrency: 50, spreadBudgetMs: 60_000 },
   loadGenerators: 4,
-  poolSize: 1,
+  poolSize: undefined,
   logLevel: 'info',
   sourceAddresses: ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8', '127.0.0.9'],
 };
 
-/** BENCH_LEVELS=100,1000 (debugging): other closed-loop levels; ratios are judged at all but the last. */
-export function withLevelOverride(settings: Settings, value = process.env.BENCH_LEVELS): Settings {
+/**
+ * BENCH_LEVELS=100,1000 (debugging): other closed-loop levels; ratios are judged at all but the last.
+ * BENCH_POOL_SIZE=1: the gateway's MCP_POOL_SIZE instead of its default.
+ */
+export function withEnvOverrides(settings: Settings, value = process.env.BENCH_LEVELS, poolSize = process.env.BENCH_POOL_SIZE): Settings {
   const levels = (value ?? '').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  if (!levels.length) return settings;
-  return { ...settings, levels, ratioLevels: levels.length > 1 ? levels.slice(0, -1) : levels };
+  const pool = Number(poolSize);
+  const withPool = Number.isInteger(pool) && pool > 0 ? { ...settings, poolSize: pool } : settings;
+  if (!levels.length) return withPool;
+  return { ...withPool, levels, ratioLevels: levels.length > 1 ? levels.slice(0, -1) : levels };
 }
 
 export const QUICK: Settings = {

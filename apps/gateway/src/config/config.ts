@@ -26,6 +26,21 @@ function int(defaultValue: number, min: number, max: number) {
   return z.coerce.number().int().min(min).max(max).default(defaultValue);
 }
 
+/**
+ * MCP_POOL_INLINE=auto runs the children's MCP clients on the main thread up to this many children. A worker
+ * thread per child costs a structured clone and a cross-thread wake-up each way per batch: on the 2 cores of the
+ * deployment (deploy/k8s: 2 CPUs, 2 children) that is more CPU per prompt than the JSON it takes off the event
+ * loop (README "Performance"). Larger pools are sized for machines with cores to spare, where the threads pay.
+ * A fixed count rather than the CPU count: inside a container os.availableParallelism() sees the host's cores,
+ * not the CPU limit.
+ */
+export const INLINE_MAX_POOL_SIZE = 2;
+
+function inlinePool(setting: string, poolSize: number): boolean {
+  if (setting === 'auto' || setting === '') return poolSize <= INLINE_MAX_POOL_SIZE;
+  return setting === 'true' || setting === '1';
+}
+
 export const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -163,7 +178,7 @@ export interface Config {
   readonly mcp: {
     readonly serverPath: string | undefined;
     readonly poolSize: number;
-    /** The pool's workers run on the main thread rather than a thread each (MCP_POOL_INLINE; auto = when poolSize is 1). */
+    /** The pool's workers run on the main thread rather than a thread each (MCP_POOL_INLINE; auto: see inlinePool). */
     readonly inline: boolean;
     readonly callTimeoutMs: number;
     readonly maxQueue: number;
@@ -278,7 +293,7 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
     mcp: {
       serverPath: env.MCP_SERVER_PATH,
       poolSize: env.MCP_POOL_SIZE,
-      inline: env.MCP_POOL_INLINE === 'auto' || env.MCP_POOL_INLINE === '' ? env.MCP_POOL_SIZE === 1 : env.MCP_POOL_INLINE === 'true' || env.MCP_POOL_INLINE === '1',
+      inline: inlinePool(env.MCP_POOL_INLINE, env.MCP_POOL_SIZE),
       callTimeoutMs: env.MCP_CALL_TIMEOUT_MS,
       maxQueue: env.MCP_MAX_QUEUE,
       concurrencyPerWorker: env.MCP_CONCURRENCY_PER_WORKER,

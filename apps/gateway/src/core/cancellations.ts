@@ -2,31 +2,51 @@
 // the tool call, whose MCP request is then cancelled (notifications/cancelled) while the warm child stays up.
 import { GatewayError } from '../shared/errors.js';
 
+/** One registered request: its signal aborts when the client cancels it; done() when it has ended. */
+export interface CancelHandle {
+  readonly signal: AbortSignal;
+  done(): void;
+}
+
 export interface Cancellations {
-  register(userId: string, requestId: string): { signal: AbortSignal; done(): void };
+  register(userId: string, requestId: string): CancelHandle;
   /** Aborts the user's request; false when nothing of that id is running here. */
   cancel(userId: string, requestId: string): boolean;
 }
 
+const keyOf = (userId: string, requestId: string): string => `${userId}\u0000${requestId}`;
+
+/** A class rather than a closure per request: the handle's methods are shared. */
+class RunningRequest implements CancelHandle {
+  readonly controller = new AbortController();
+
+  constructor(
+    private readonly running: Map<string, RunningRequest>,
+    private readonly key: string,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  done(): void {
+    if (this.running.get(this.key) === this) this.running.delete(this.key);
+  }
+}
+
 export function createCancellations(): Cancellations {
-  const running = new Map<string, AbortController>();
-  const key = (userId: string, requestId: string) => `${userId}\u0000${requestId}`;
+  const running = new Map<string, RunningRequest>();
   return {
     register(userId, requestId) {
-      const controller = new AbortController();
-      const id = key(userId, requestId);
-      running.set(id, controller);
-      return {
-        signal: controller.signal,
-        done: () => {
-          if (running.get(id) === controller) running.delete(id);
-        },
-      };
+      const key = keyOf(userId, requestId);
+      const request = new RunningRequest(running, key);
+      running.set(key, request);
+      return request;
     },
     cancel(userId, requestId) {
-      const controller = running.get(key(userId, requestId));
-      if (!controller) return false;
-      controller.abort(new GatewayError('CANCELLED', 'The request was cancelled by the client'));
+      const request = running.get(keyOf(userId, requestId));
+      if (!request) return false;
+      request.controller.abort(new GatewayError('CANCELLED', 'The request was cancelled by the client'));
       return true;
     },
   };

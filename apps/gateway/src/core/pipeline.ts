@@ -12,7 +12,8 @@ import { codeLabel, toolLabel } from '../metrics/metrics.js';
 import type { DraftResponse, CoreDeps, RequestSpec } from './types.js';
 
 export type ProgressSink = (progress: Omit<PromptProgress, 'requestId'>) => void;
-export type Work = (onProgress: ProgressSink, signal: AbortSignal) => Promise<DraftResponse>;
+/** The request's own work; `signal` (absent when the request cannot be cancelled) aborts it on cancel-prompt. */
+export type Work = (onProgress: ProgressSink, signal: AbortSignal | undefined) => Promise<DraftResponse>;
 
 /** The access line's logger per gateway logger: its fields are ids, account, tool, code and duration only. */
 const accessLoggers = new WeakMap<Logger, Logger>();
@@ -48,30 +49,43 @@ function recordRequest(deps: CoreDeps, spec: RequestSpec, response: PromptRespon
   if (code === 'RATE_LIMITED') deps.metrics.rateLimited.inc();
 }
 
+/** A pino child per request costs more than the single line most requests log: made only when a rarer line needs it. */
+function requestLogger(deps: CoreDeps, spec: RequestSpec): Logger {
+  return deps.logger.child({ requestId: spec.requestId, userId: spec.user.id, account: spec.user.account, kind: spec.kind });
+}
+
+/**
+ * The request state answers every outcome itself (it falls back to local limits when Redis is down); a throw here is
+ * a bug, answered like any other failure rather than left to the transport.
+ */
+function admit(deps: CoreDeps, spec: RequestSpec): Promise<Admission> {
+  return deps.state.admit({ userId: spec.user.id, requestId: spec.requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, received: spec.received }).catch((err: unknown) => {
+    requestLogger(deps, spec).error({ err }, 'admission failed unexpectedly');
+    return { status: 'refused', error: toGatewayError(err) } as const;
+  });
+}
+
+/**
+ * Only a request whose requestId the client knows while it runs can be cancelled: one it chose, or one whose
+ * prompt-progress events (which carry the id) it asked for. The others get no AbortController: an EventTarget and
+ * its signal per request, for a cancel that can never come.
+ */
+const cancellable = (spec: RequestSpec): boolean => spec.keyed || spec.progress;
+
+// Every function a request calls is declared once, here or in the modules it calls: a closure per request is an
+// allocation, and under tsx (keepNames) also an Object.defineProperty for its name.
 export async function serveRequest(deps: CoreDeps, spec: RequestSpec, work: Work): Promise<PromptResponse> {
   const started = performance.now();
   const { user, requestId } = spec;
-  const bindings = { requestId, userId: user.id, account: user.account, kind: spec.kind };
-  // A pino child per request costs more than the single line most requests log: made only when a rarer line needs it.
-  let child: Logger | undefined;
-  const log = (): Logger => (child ??= deps.logger.child(bindings));
-  const stamp = (draft: DraftResponse): PromptResponse => stampResponse(draft, requestId, started);
 
   if (deps.isDraining()) {
-    if (spec.received.length) deps.mailbox.ackMany(user.id, spec.received).catch((err: unknown) => log().warn({ err }, 'mailbox ack of received responses failed'));
-    const refused = stamp(failure(new GatewayError('SERVER_DRAINING', 'This node is shutting down; resend after reconnecting (same requestId is safe)')));
+    if (spec.received.length) deps.mailbox.ackMany(user.id, spec.received).catch((err: unknown) => requestLogger(deps, spec).warn({ err }, 'mailbox ack of received responses failed'));
+    const refused = stampResponse(failure(new GatewayError('SERVER_DRAINING', 'This node is shutting down; resend after reconnecting (same requestId is safe)')), requestId, started);
     spec.port.reply(refused);
     return refused;
   }
 
-  // The request state answers every outcome itself (it falls back to local limits when Redis is down); a throw here
-  // is a bug, answered like any other failure rather than left to the transport.
-  const admit = (): Promise<Admission> =>
-    deps.state.admit({ userId: user.id, requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, received: spec.received }).catch((err: unknown) => {
-      log().error({ err }, 'admission failed unexpectedly');
-      return { status: 'refused', error: toGatewayError(err) } as const;
-    });
-  let admission = await admit();
+  let admission = await admit(deps, spec);
   // A retry waits for the first attempt; if that attempt's claim vanishes (its node died), the retry takes over.
   for (let takeovers = 0; admission.status === 'pending'; takeovers++) {
     let answer: PromptResponse;
@@ -80,50 +94,50 @@ export async function serveRequest(deps: CoreDeps, spec: RequestSpec, work: Work
       answer = { ...stored, metadata: { ...stored.metadata, replayed: true } };
     } catch (err) {
       if (err instanceof PendingAbandoned && takeovers < 2) {
-        log().info('the first attempt stopped without a response; taking the request over');
-        admission = await admit();
+        requestLogger(deps, spec).info('the first attempt stopped without a response; taking the request over');
+        admission = await admit(deps, spec);
         continue;
       }
       // The first attempt was refused or timed out: the client may retry with the same key.
-      answer = stamp(failure(toGatewayError(err)));
+      answer = stampResponse(failure(toGatewayError(err)), requestId, started);
     }
     spec.port.reply(answer);
-    log().info({ code: answer.code }, 'repeated requestId answered from the first attempt');
+    requestLogger(deps, spec).info({ code: answer.code }, 'repeated requestId answered from the first attempt');
     return answer;
   }
   switch (admission.status) {
     case 'mismatch': {
-      const refused = stamp(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')));
+      const refused = stampResponse(failure(new GatewayError('INVALID_PAYLOAD', 'requestId was already used for a different request; use a new requestId')), requestId, started);
       spec.port.reply(refused);
       return refused;
     }
     case 'done': {
       const response = { ...admission.response, metadata: { ...admission.response.metadata, replayed: true } };
       spec.port.reply(response);
-      log().info({ code: response.code }, 'repeated requestId answered from the stored response');
+      requestLogger(deps, spec).info({ code: response.code }, 'repeated requestId answered from the stored response');
       return response;
     }
     case 'refused': {
-      const refused = stamp(failure(admission.error));
+      const refused = stampResponse(failure(admission.error), requestId, started);
       spec.port.reply(refused);
       recordRequest(deps, spec, refused, started);
-      log().warn({ code: refused.code }, 'request refused by limits');
+      requestLogger(deps, spec).warn({ code: refused.code }, 'request refused by limits');
       return refused;
     }
   }
   const { ticket } = admission;
   const stopLease = spec.keyed ? deps.state.keepAlive(user.id, requestId, spec.fingerprint) : undefined;
   let response: PromptResponse;
-  const cancel = deps.cancellations.register(user.id, requestId);
+  const cancel = cancellable(spec) ? deps.cancellations.register(user.id, requestId) : undefined;
   try {
     const onProgress: ProgressSink = spec.progress ? (progress) => spec.port.progress({ ...progress, requestId }) : DROP_PROGRESS;
-    response = stamp(await work(onProgress, cancel.signal));
+    response = stampResponse(await work(onProgress, cancel?.signal), requestId, started);
   } catch (err) {
     const error = toGatewayError(err);
-    if (error.code === 'INTERNAL') log().error({ err }, 'request failed unexpectedly');
-    response = stamp(failure(error));
+    if (error.code === 'INTERNAL') requestLogger(deps, spec).error({ err }, 'request failed unexpectedly');
+    response = stampResponse(failure(error), requestId, started);
   } finally {
-    cancel.done();
+    cancel?.done();
     stopLease?.();
   }
 
@@ -132,12 +146,12 @@ export async function serveRequest(deps: CoreDeps, spec: RequestSpec, work: Work
   // until it is confirmed. A store that cannot be reached does not keep the answer from the client.
   await deps.state
     .complete({ userId: user.id, requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, ticket, response, entry: { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString() } })
-    .catch((err: unknown) => log().error({ err }, 'could not store the response (mailbox, idempotency, history); delivering anyway'));
+    .catch((err: unknown) => requestLogger(deps, spec).error({ err }, 'could not store the response (mailbox, idempotency, history); delivering anyway'));
   spec.port.reply(response);
 
   recordRequest(deps, spec, response, started);
   accessLog(deps.logger).info(
-    { ...bindings, tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
+    { requestId, userId: user.id, account: user.account, kind: spec.kind, tool: response.tool, code: response.code, isSuccess: response.isSuccess, durationMs: response.metadata.executionTime },
     spec.kind === 'prompt' ? 'prompt answered' : 'tool call answered',
   );
   return response;

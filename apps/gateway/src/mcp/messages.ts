@@ -37,6 +37,8 @@ export interface CallTask {
   /** Ask the server for progress notifications (each one restarts the timeout, up to maxTotalMs in all). */
   reportProgress: boolean;
   maxTotalMs: number;
+  /** The caller can cancel it (it has an abort signal): only then does the worker arm the MCP request for a cancel. */
+  cancellable: boolean;
 }
 
 /** An error crossing the thread boundary: plain data, re-created as GatewayError on the main side. */

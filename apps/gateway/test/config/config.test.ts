@@ -21,6 +21,14 @@ describe('config', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('runs the MCP clients inline up to 2 children with MCP_POOL_INLINE=auto, a thread each above', () => {
+    expect(loadConfig({}).mcp).toMatchObject({ poolSize: 2, inline: true });
+    expect(loadConfig({ MCP_POOL_SIZE: '1' }).mcp.inline).toBe(true);
+    expect(loadConfig({ MCP_POOL_SIZE: '3', MCP_POOL_INLINE: 'auto' }).mcp.inline).toBe(false);
+    expect(loadConfig({ MCP_POOL_SIZE: '2', MCP_POOL_INLINE: 'false' }).mcp.inline).toBe(false);
+    expect(loadConfig({ MCP_POOL_SIZE: '8', MCP_POOL_INLINE: '1' }).mcp.inline).toBe(true);
+  });
+
   it('never echoes a secret value in its error', () => {
     try {
       loadConfig({ NODE_ENV: 'production', API_SECRET: 'short-secret-value', DOMAIN_URL: 'https://app.example.com' });

@@ -7,6 +7,7 @@ import type { CallOutcome, CallTask, WorkerEvent } from '../messages.js';
 import type { ToolCallRequest } from '../types.js';
 import type { CallQueue, PendingCall } from './call-queue.js';
 import { callCancelled } from './errors.js';
+import type { WorkerHandle } from './worker-handle.js';
 
 /** With progress notifications, a call may run at most this many times its timeout in all. */
 const MAX_PROGRESS_EXTENSIONS = 4;
@@ -15,8 +16,8 @@ type ProgressEvent = Extract<WorkerEvent, { type: 'progress' }>;
 
 export class CallDeadlines {
   #nextCallId = 0;
-  /** callId → the caller's progress handler, while the call runs. */
-  readonly #progressListeners = new Map<number, (event: ProgressEvent) => void>();
+  /** callId → the call, while it runs, when its caller wants progress. */
+  readonly #progressListeners = new Map<number, TimedCall>();
 
   constructor(
     private readonly queue: CallQueue,
@@ -25,7 +26,7 @@ export class CallDeadlines {
 
   /** A worker's progress notification, for the call it belongs to (if that is still running). */
   progress(event: ProgressEvent): void {
-    this.#progressListeners.get(event.callId)?.(event);
+    this.#progressListeners.get(event.callId)?.progress(event);
   }
 
   /**
@@ -33,67 +34,100 @@ export class CallDeadlines {
    * cancel (the caller's signal) or shutdown. `waitMs` bounds the worker's wait for a restarting child.
    */
   run(request: ToolCallRequest, deadline: number, timeoutMs: number, waitMs: number): Promise<CallOutcome> {
-    const { name, signal } = request;
+    const { signal } = request;
     const callId = ++this.#nextCallId;
     const task: CallTask = {
       callId,
-      name,
+      name: request.name,
       arguments: request.arguments,
       caller: request.caller,
       deadline,
       waitForChildMs: Math.max(0, Math.min(waitMs, deadline - Date.now())),
       reportProgress: request.onProgress !== undefined,
       maxTotalMs: timeoutMs * MAX_PROGRESS_EXTENSIONS,
+      cancellable: signal !== undefined,
     };
     return new Promise<CallOutcome>((resolve, reject) => {
-      const settle = (): void => {
-        call.settled = true;
-        this.queue.leave(call);
-        clearTimeout(timer);
-        this.#progressListeners.delete(callId);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const call: PendingCall = {
-        task,
-        handle: undefined,
-        queued: false,
-        settled: false,
-        resolve: (outcome) => {
-          if (call.settled) return;
-          settle();
-          resolve(outcome);
-        },
-        reject: (err) => {
-          if (call.settled) return;
-          settle();
-          reject(err);
-        },
-      };
-      const expire = (): void => call.reject(new GatewayError('TIMEOUT', `Tool "${name}" did not answer within ${timeoutMs} ms`));
-      // The worker enforces the same deadline on the MCP request; this one also covers time spent queued.
-      let timer = setTimeout(expire, Math.max(0, deadline - Date.now()));
-      const hardLimit = Date.now() + timeoutMs * MAX_PROGRESS_EXTENSIONS;
-      if (request.onProgress) {
-        const onProgress = request.onProgress;
-        this.#progressListeners.set(callId, (event) => {
-          // Progress shows the tool is alive: restart the timeout, as the worker's MCP request does.
-          clearTimeout(timer);
-          timer = setTimeout(expire, Math.max(0, Math.min(Date.now() + timeoutMs, hardLimit) - Date.now()));
-          try {
-            onProgress({ progress: event.progress, ...(event.total !== undefined && { total: event.total }), ...(event.message !== undefined && { message: event.message }) });
-          } catch (err) {
-            this.log.warn({ err }, 'tool progress handler threw');
-          }
-        });
-      }
-      const onAbort = (): void => {
-        const { handle } = call;
-        call.reject(callCancelled(signal));
-        // The worker aborts the MCP request (notifications/cancelled); a call still queued is simply dropped.
-        handle?.cancel(callId, deadline);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const call = new TimedCall(task, request, timeoutMs, resolve, reject, this.queue, this.log, this.#progressListeners);
+      if (request.onProgress) this.#progressListeners.set(callId, call);
+      signal?.addEventListener('abort', call, { once: true });
       this.queue.dispatch(call);
     });
   }
+}
+
+/**
+ * One attempt between its dispatch and its outcome. A class, not a set of closures: a call allocates one object,
+ * its timer calls back through a shared function, and it is its own abort listener (handleEvent).
+ */
+class TimedCall implements PendingCall {
+  handle: WorkerHandle | undefined = undefined;
+  queued = false;
+  settled = false;
+  #timer: NodeJS.Timeout;
+  readonly #hardLimit: number;
+
+  constructor(
+    readonly task: CallTask,
+    private readonly request: ToolCallRequest,
+    private readonly timeoutMs: number,
+    private readonly onOutcome: (outcome: CallOutcome) => void,
+    private readonly onError: (err: GatewayError) => void,
+    private readonly queue: CallQueue,
+    private readonly log: Logger,
+    private readonly progressListeners: Map<number, TimedCall>,
+  ) {
+    // The worker enforces the same deadline on the MCP request; this one also covers time spent queued.
+    this.#timer = setTimeout(expire, Math.max(0, task.deadline - Date.now()), this);
+    this.#hardLimit = Date.now() + timeoutMs * MAX_PROGRESS_EXTENSIONS;
+  }
+
+  resolve(outcome: CallOutcome): void {
+    if (this.settled) return;
+    this.#settle();
+    this.onOutcome(outcome);
+  }
+
+  reject(err: GatewayError): void {
+    if (this.settled) return;
+    this.#settle();
+    this.onError(err);
+  }
+
+  expire(): void {
+    this.reject(new GatewayError('TIMEOUT', `Tool "${this.task.name}" did not answer within ${this.timeoutMs} ms`));
+  }
+
+  /** The caller's signal aborted (this object is its listener). */
+  handleEvent(): void {
+    const { handle } = this;
+    this.reject(callCancelled(this.request.signal));
+    // The worker aborts the MCP request (notifications/cancelled); a call still queued is simply dropped.
+    handle?.cancel(this.task.callId, this.task.deadline);
+  }
+
+  progress(event: ProgressEvent): void {
+    const onProgress = this.request.onProgress;
+    if (this.settled || !onProgress) return;
+    // Progress shows the tool is alive: restart the timeout, as the worker's MCP request does.
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(expire, Math.max(0, Math.min(Date.now() + this.timeoutMs, this.#hardLimit) - Date.now()), this);
+    try {
+      onProgress({ progress: event.progress, ...(event.total !== undefined && { total: event.total }), ...(event.message !== undefined && { message: event.message }) });
+    } catch (err) {
+      this.log.warn({ err }, 'tool progress handler threw');
+    }
+  }
+
+  #settle(): void {
+    this.settled = true;
+    this.queue.leave(this);
+    clearTimeout(this.#timer);
+    this.progressListeners.delete(this.task.callId);
+    this.request.signal?.removeEventListener('abort', this);
+  }
+}
+
+function expire(call: TimedCall): void {
+  call.expire();
 }

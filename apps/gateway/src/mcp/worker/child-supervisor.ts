@@ -60,6 +60,21 @@ export class ChildSupervisor {
     return this.#current?.state === 'ready' ? this.#current.client : null;
   }
 
+  /**
+   * Runs `send` with the ready child's stdin corked: the requests it writes synchronously leave together, in one
+   * write, when it returns (the SDK writes each message on its own, one syscall each).
+   */
+  batchWrites(send: () => void): void {
+    const stdin = this.#current?.state === 'ready' ? childProcessOf(this.#current.transport)?.stdin : undefined;
+    if (!stdin) return send();
+    stdin.cork();
+    try {
+      send();
+    } finally {
+      stdin.uncork();
+    }
+  }
+
   start(): void {
     if (!this.#spawned && !this.#closing) void this.#spawn();
   }

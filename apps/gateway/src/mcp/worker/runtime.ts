@@ -76,8 +76,9 @@ export function createWorkerRuntime(config: WorkerConfig, emit: (event: WorkerEv
       const message = 'The MCP server is restarting; try again in a moment';
       return { kind: 'error', error: { code: 'TOOL_UNAVAILABLE', message }, retry: 'safe' };
     }
-    const controller = new AbortController();
-    inFlight.set(callId, controller);
+    // An AbortSignal costs an EventTarget per call: only a call its caller can cancel gets one.
+    const controller = task.cancellable ? new AbortController() : undefined;
+    if (controller) inFlight.set(callId, controller);
     const timeoutMs = Math.max(1, deadline - Date.now());
     try {
       const result = await client.request(
@@ -91,24 +92,24 @@ export function createWorkerRuntime(config: WorkerConfig, emit: (event: WorkerEv
         task.reportProgress
           ? {
               timeout: timeoutMs,
-              signal: controller.signal,
+              signal: controller?.signal,
               resetTimeoutOnProgress: true,
               maxTotalTimeout: task.maxTotalMs,
               onprogress: ({ progress, total, message }) =>
                 emit({ type: 'progress', callId, progress, ...(total !== undefined && { total }), ...(message !== undefined && { message }) }),
             }
-          : { timeout: timeoutMs, signal: controller.signal },
+          : { timeout: timeoutMs, signal: controller?.signal },
       );
       return readToolResult(result);
     } catch (err) {
       return readToolCallError(err, {
         toolName: name,
         timeoutMs,
-        cancelled: controller.signal.aborted,
+        cancelled: controller?.signal.aborted ?? false,
         childGone: supervisor.client !== client,
       });
     } finally {
-      inFlight.delete(callId);
+      if (controller) inFlight.delete(callId);
     }
   }
 
@@ -116,11 +117,14 @@ export function createWorkerRuntime(config: WorkerConfig, emit: (event: WorkerEv
     onCommand(command) {
       switch (command.type) {
         case 'calls':
-          for (const task of command.tasks) {
-            void runToolCall(task).then((outcome) => {
-              if (finished.push({ callId: task.callId, outcome }) === 1) setImmediate(sendFinished);
-            });
-          }
+          // The batch's requests reach the child in one write (one syscall here, one read there).
+          supervisor.batchWrites(() => {
+            for (const task of command.tasks) {
+              void runToolCall(task).then((outcome) => {
+                if (finished.push({ callId: task.callId, outcome }) === 1) setImmediate(sendFinished);
+              });
+            }
+          });
           break;
         case 'start':
           supervisor.start();
