@@ -182,12 +182,14 @@ export function describeIdempotency(name: string, create: () => Promise<Idempote
       await store.begin('u1', 'r1', 'f');
       const second = await store.begin('u1', 'r1', 'f');
       if (second.status !== 'pending') throw new Error(`expected pending, got ${second.status}`);
-      await store.abandon('u1', 'r1', response('r1', { isSuccess: false, code: 'RATE_LIMITED' }));
       // Memory hands the waiter the refusal itself; Redis cannot, so the waiter is told to take the request over.
-      const outcome = await second.wait.then(
+      // The handlers are attached first: a polling waiter may settle while abandon() is still on its way.
+      const settled = second.wait.then(
         (r) => r.code,
         (err: unknown) => (err instanceof PendingAbandoned ? 'take over' : 'something else'),
       );
+      await store.abandon('u1', 'r1', response('r1', { isSuccess: false, code: 'RATE_LIMITED' }));
+      const outcome = await settled;
       expect(['RATE_LIMITED', 'take over']).toContain(outcome);
     });
 

@@ -121,8 +121,10 @@ describe('RedisIdempotencyStore specifics', () => {
     await nodeA.begin('u', 'r1', 'f');
     const retry = await nodeB.begin('u', 'r1', 'f');
     if (retry.status !== 'pending') throw new Error(`expected pending, got ${retry.status}`);
+    // The handler is attached before the abandon: the retry may poll and reject while abandon() is still on its way.
+    const abandoned = expect(retry.wait).rejects.toBeInstanceOf(PendingAbandoned);
     await nodeA.abandon('u', 'r1', response('r1', { isSuccess: false, code: 'BUSY' }));
-    await expect(retry.wait).rejects.toBeInstanceOf(PendingAbandoned);
+    await abandoned;
     expect(await nodeB.begin('u', 'r1', 'f')).toEqual({ status: 'new' });
   });
 
