@@ -132,13 +132,22 @@ export function describeMailbox(name: string, create: (limits: MailboxLimits) =>
     });
 
     it('drops each response once it is older than the ttl', async () => {
-      const short = await open({ ttlMs: 400 });
+      // Timed against the clock rather than fixed sleeps: on a loaded machine a sleep can overrun, so r2's
+      // presence is asserted whenever the read provably happened inside its ttl (always, unless the machine stalled).
+      const ttlMs = 800;
+      const short = await open({ ttlMs });
       await short.put('u', response('r1'));
-      await sleep(250);
+      const r1At = Date.now(); // r1 was stored at or before this
+      await sleep(ttlMs / 2);
+      const r2At = Date.now(); // r2 was stored at or after this
       await short.put('u', response('r2'));
-      await sleep(250);
-      expect((await short.pending('u')).map((r) => r.requestId)).toEqual(['r2']);
-      await sleep(250);
+      const r2Done = Date.now(); // ... and at or before this
+      await sleep(Math.max(0, r1At + ttlMs + 100 - Date.now()));
+      const pending = (await short.pending('u')).map((r) => r.requestId);
+      const readDone = Date.now();
+      expect(pending).not.toContain('r1');
+      if (readDone - r2At < ttlMs) expect(pending).toEqual(['r2']);
+      await sleep(Math.max(0, r2Done + ttlMs + 100 - Date.now()));
       expect(await short.pending('u')).toEqual([]);
     });
   });
