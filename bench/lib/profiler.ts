@@ -1,5 +1,7 @@
 // The V8 CPU profiler on a bench server's main thread (node:inspector), as two IPC handlers for bench/run.ts:
-// profile-start, then profile-stop { file } writes the .cpuprofile there.
+// profile-start, then profile-stop { file } writes the .cpuprofile there. BENCH_ALLOC_PROFILE=1 also samples every
+// allocation over the same phase (including objects the GC has already collected) into a .heapprofile beside it,
+// which Chrome DevTools opens: where the garbage a request makes comes from.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 
@@ -13,11 +15,19 @@ export function profilerHandlers(): Record<'profile-start' | 'profile-stop', (pa
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 200 });
       await session.post('Profiler.start');
+      if (process.env.BENCH_ALLOC_PROFILE === '1') {
+        await session.post('HeapProfiler.enable');
+        await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      }
       return true;
     },
     'profile-stop': async (params: { file: string }) => {
       if (!session) throw new Error('no profile running');
       const { profile } = await session.post('Profiler.stop');
+      if (process.env.BENCH_ALLOC_PROFILE === '1') {
+        const { profile: heap } = await session.post('HeapProfiler.stopSampling');
+        writeFileSync(params.file.replace(/\.cpuprofile$/, '.heapprofile'), JSON.stringify(heap));
+      }
       session.disconnect();
       session = undefined;
       writeFileSync(params.file, JSON.stringify(profile));

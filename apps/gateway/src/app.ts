@@ -28,6 +28,7 @@ import { createEventLimit } from './socket/event-limit.js';
 import { createEventHandlers, type EventDeps } from './socket/events.js';
 import { listPresence } from './socket/presence.js';
 import { createLifecycle } from './socket/session-lifecycle.js';
+import { gatewayParser } from './socket/wire.js';
 import type { GatewayServer } from './shared/socket.js';
 import type { HistoryStore } from './store/history.js';
 import type { RequestState } from './store/request-state.js';
@@ -121,6 +122,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   httpServer.requestTimeout = config.abuse.requestTimeoutMs;
 
   const io: GatewayServer = new Server(httpServer, {
+    // The stock socket.io-parser, but an ack of an already serialized response is written as is (socket/wire.ts).
+    parser: gatewayParser,
     maxHttpBufferSize: config.limits.maxMessageBytes,
     pingInterval: config.limits.pingIntervalMs,
     pingTimeout: config.limits.pingTimeoutMs,

@@ -144,10 +144,12 @@ export async function serveRequest(deps: CoreDeps, spec: RequestSpec, work: Work
   // Everything is stored before the client hears of it (one round trip in Redis), so once it has the response, a
   // retry is answered from the store, get-history lists it on any node, and a reconnect replays it from the mailbox
   // until it is confirmed. A store that cannot be reached does not keep the answer from the client.
+  // Serialized once: the stores keep this text and the transport may send it as is.
+  const json = JSON.stringify(response);
   await deps.state
-    .complete({ userId: user.id, requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, ticket, response, entry: { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString() } })
+    .complete({ userId: user.id, requestId, keyed: spec.keyed, fingerprint: spec.fingerprint, ticket, response, json, entry: { requestId, kind: spec.kind, input: spec.input, at: new Date().toISOString() } })
     .catch((err: unknown) => requestLogger(deps, spec).error({ err }, 'could not store the response (mailbox, idempotency, history); delivering anyway'));
-  spec.port.reply(response);
+  spec.port.reply(response, json);
 
   recordRequest(deps, spec, response, started);
   accessLog(deps.logger).info(

@@ -30,7 +30,8 @@ export interface CoreDeps {
  * with the response, after it is stored (refusals too); `progress` only for requests sent with progress: true.
  */
 export interface ReplyPort {
-  reply(response: PromptResponse): void;
+  /** `json`, when given, is JSON.stringify(response), made once for the store: a transport may send it as is. */
+  reply(response: PromptResponse, json?: string): void;
   progress(progress: PromptProgress): void;
 }
 

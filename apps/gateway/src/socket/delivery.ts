@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import type { ReplyPort } from '../core/types.js';
 import type { Mailbox } from '../store/mailbox.js';
+import type { Ack } from './args.js';
+import { EncodedJson } from './wire.js';
 import { userRoom, type GatewayServer, type GatewaySocket } from '../shared/socket.js';
 
 const RECEIPT_TIMEOUT_MS = 30_000;
@@ -15,9 +17,10 @@ export interface Delivery {
   /**
    * A request's response: through its ack (`ack`, called at most once) when it has one and its socket is still
    * here, else as a prompt-response event to that socket (its receipt clears the mailbox), else to the user's room,
-   * reaching their live socket on whichever node.
+   * reaching their live socket on whichever node. `json` (JSON.stringify(response), when the caller has it) is what
+   * the ack writes, as is.
    */
-  deliver(userId: string, response: PromptResponse, socketId: string | undefined, ack: ((response: PromptResponse) => void) | undefined): void;
+  deliver(userId: string, response: PromptResponse, socketId: string | undefined, ack: Ack | undefined, json?: string): void;
   /** prompt-progress of a request that asked for it: to its socket, or to the user's room when that is gone. */
   progress(userId: string, originSocketId: string | undefined, progress: PromptProgress): void;
   /** Re-sends undelivered responses to a socket that just connected. */
@@ -41,10 +44,10 @@ export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logg
   };
 
   return {
-    deliver(userId, response, socketId, ack) {
+    deliver(userId, response, socketId, ack, json) {
       const socket = liveSocket(socketId);
       if (!socket) io.to(userRoom(userId)).emit('prompt-response', response);
-      else if (ack) ack(response);
+      else if (ack) ack(json === undefined ? response : new EncodedJson(json));
       else sendWithReceipt(socket, userId, response);
     },
     progress(userId, originSocketId, progress) {
@@ -70,11 +73,11 @@ export class SocketReplyPort implements ReplyPort {
     private readonly delivery: Delivery,
     private readonly userId: string,
     private readonly socketId: string,
-    private readonly ack: ((response: PromptResponse) => void) | undefined,
+    private readonly ack: Ack | undefined,
   ) {}
 
-  reply(response: PromptResponse): void {
-    this.delivery.deliver(this.userId, response, this.socketId, this.ack);
+  reply(response: PromptResponse, json?: string): void {
+    this.delivery.deliver(this.userId, response, this.socketId, this.ack, json);
   }
 
   progress(progress: PromptProgress): void {

@@ -9,6 +9,8 @@ import type { HistoryEntry } from '@leadlovers/protocol';
 
 export interface HistoryStore {
   append(userId: string, entry: HistoryEntry): Promise<void>;
+  /** append() of an entry already serialized (historyEntryJson), where the store keeps entries as text. */
+  appendJson?(userId: string, json: string): Promise<void>;
   list(userId: string, limit: number): Promise<HistoryEntry[]>;
   /** Bytes this node holds for every user together, where the store lives in this process (memory); else absent. */
   readonly bytes?: number;
@@ -27,6 +29,17 @@ interface UserHistory {
   entries: Uint8Array[];
   bytes: number;
   expiresAt: number;
+}
+
+/** The JSON of an entry up to its response: `historyEntryHead(entry) + responseJson + '}'` is the entry's JSON. */
+export function historyEntryHead(entry: Omit<HistoryEntry, 'response'>): string {
+  const head = JSON.stringify(entry).slice(0, -1);
+  return head === '{' ? '{"response":' : `${head},"response":`;
+}
+
+/** JSON.stringify({ ...entry, response }) from the response's JSON, without serializing the response again. */
+export function historyEntryJson(entry: Omit<HistoryEntry, 'response'>, responseJson: string): string {
+  return `${historyEntryHead(entry)}${responseJson}}`;
 }
 
 const encoder = new TextEncoder();
@@ -55,7 +68,11 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 
   async append(userId: string, entry: HistoryEntry): Promise<void> {
-    const bytes = encoder.encode(JSON.stringify(entry));
+    return this.appendJson(userId, JSON.stringify(entry));
+  }
+
+  async appendJson(userId: string, json: string): Promise<void> {
+    const bytes = encoder.encode(json);
     const history = this.#live(userId) ?? { entries: [], bytes: 0, expiresAt: 0 };
     this.byUser.delete(userId);
     history.entries.unshift(bytes);

@@ -8,6 +8,7 @@
 import { GatewayError } from '../shared/errors.js';
 import { redisKeys } from '../shared/redis-keys.js';
 import type { RedisClient } from '../shared/redis.js';
+import { historyEntryHead } from './history.js';
 import { busyError, createPromptLimiter, rateLimitedError } from './limits.js';
 import { RedisIdempotencyStore } from './redis-idempotency.js';
 import { mailboxScore } from './redis-mailbox.js';
@@ -205,8 +206,8 @@ export function createRedisRequestState(client: RedisClient, options: RedisReque
     async complete(completion: Completion) {
       const { userId, requestId, ticket, response } = completion;
       const now = Date.now();
-      const json = JSON.stringify(response);
-      const entryHead = `${JSON.stringify(completion.entry).slice(0, -1)},"response":`;
+      const json = completion.json ?? JSON.stringify(response);
+      const entryHead = historyEntryHead(completion.entry);
       const args = [
           redisKeys.request(prefix, userId, requestId),
           redisKeys.limits(prefix, userId),

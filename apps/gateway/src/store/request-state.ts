@@ -5,7 +5,7 @@
 // stores, which the socket layer also reads (mailbox replays, get-history).
 import type { HistoryEntry, PromptResponse } from '@leadlovers/protocol';
 import { GatewayError } from '../shared/errors.js';
-import type { HistoryStore } from './history.js';
+import { historyEntryJson, type HistoryStore } from './history.js';
 import type { IdempotencyStore } from './idempotency.js';
 import type { PromptLimiter } from './limits.js';
 import type { Mailbox } from './mailbox.js';
@@ -50,6 +50,8 @@ export interface Completion {
   fingerprint: string;
   ticket: AdmissionTicket;
   response: PromptResponse;
+  /** JSON.stringify(response), made once by the core for every store and the wire; computed here when absent. */
+  json?: string;
   /** The history entry, without its response (the response above is appended to it). */
   entry: Omit<HistoryEntry, 'response'>;
 }
@@ -94,12 +96,13 @@ export function createMemoryRequestState(parts: MemoryRequestStateParts): Reques
       }
     },
     keepAlive: (userId, requestId, fingerprint) => idempotency.keepAlive(userId, requestId, fingerprint),
-    async complete({ userId, requestId, keyed, ticket, response, entry }) {
+    async complete({ userId, requestId, keyed, ticket, response, json, entry }) {
       try {
         await Promise.all([
           mailbox.put(userId, response),
           keyed ? idempotency.complete(userId, requestId, response) : undefined,
-          history.append(userId, { ...entry, response }),
+          // The entry's text from the response's, when the store keeps text (memory does): one serialization.
+          history.appendJson && json !== undefined ? history.appendJson(userId, historyEntryJson(entry, json)) : history.append(userId, { ...entry, response }),
         ]);
       } finally {
         ticket.release?.();
