@@ -28,7 +28,9 @@ import { createEventLimit } from './socket/event-limit.js';
 import { createEventHandlers, type EventDeps } from './socket/events.js';
 import { listPresence } from './socket/presence.js';
 import { createLifecycle } from './socket/session-lifecycle.js';
+import { createTransportGuard, type EngineConnection } from './socket/transport-guard.js';
 import { gatewayParser } from './socket/wire.js';
+import { createLogThrottle } from './shared/log-throttle.js';
 import type { GatewayServer } from './shared/socket.js';
 import type { HistoryStore } from './store/history.js';
 import type { RequestState } from './store/request-state.js';
@@ -76,8 +78,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const admission = createAdmission({
     maxConnections: config.shedding.maxConnections,
     maxRssBytes: config.shedding.maxRssBytes,
-    // Read only on handshakes and readiness probes, after `io` below exists.
-    connections: () => io.of('/').sockets.size,
+    // Read only on handshakes and readiness probes, after `io` below exists. Every Engine.IO session counts,
+    // logged in or not: one that never logs in holds memory too.
+    connections: () => io.engine.clientsCount,
   });
   const inFlight = createInFlightTracker();
   const cancellations = createCancellations();
@@ -121,13 +124,32 @@ export function createGateway(deps: GatewayDeps): Gateway {
   httpServer.headersTimeout = config.abuse.headersTimeoutMs;
   httpServer.requestTimeout = config.abuse.requestTimeoutMs;
 
+  const transportGuard = createTransportGuard({
+    // Read only on handshakes, after `admission` exists.
+    admission: { refusal: (own) => admission.refusal(own) },
+    maxConnections: config.shedding.maxConnections,
+    sessions: () => io.engine.clientsCount,
+    // Twice the CONNECT budget: a client over the CONNECT budget still gets its coded RATE_LIMITED (a CONNECT
+    // needs a session), a flood of bare handshakes stops at the HTTP level.
+    handshakesPerMinute: 2 * config.abuse.connectAttemptsPerMinute,
+    trustProxyHops: config.abuse.trustProxyHops,
+    packetsPerWindow: config.abuse.packetsPerWindow,
+    packetBytesPerWindow: config.abuse.packetBytesPerWindow,
+    windowMs: config.abuse.eventWindowMs,
+    authTimeoutMs: config.abuse.authTimeoutMs,
+    logger,
+    metrics,
+  });
   const io: GatewayServer = new Server(httpServer, {
+    // Handshakes meet the node's capacity and the per-address budget before Engine.IO opens a session.
+    allowRequest: transportGuard.allowRequest,
     // The stock socket.io-parser, but an ack of an already serialized response is written as is (socket/wire.ts).
     parser: gatewayParser,
     maxHttpBufferSize: config.limits.maxMessageBytes,
     pingInterval: config.limits.pingIntervalMs,
     pingTimeout: config.limits.pingTimeoutMs,
-    connectTimeout: 10_000,
+    // Socket.IO's own close of a session that joined no namespace: a backstop behind the guard's AUTH_TIMEOUT_MS.
+    connectTimeout: config.abuse.authTimeoutMs + 1_000,
     ...(deps.cluster ? { adapter: deps.cluster.adapter } : {}),
     cors: {
       origin: (origin, callback) => callback(null, origins.allows(origin, undefined) || !origin),
@@ -139,14 +161,22 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // Foreign-origin long-polling is refused before Engine.IO opens a session for it (after the CORS headers step).
   io.engine.use(createPollingOriginGuard({ origins, logger, metrics }));
   // Cheap refusals first: a draining or overloaded node says so before it spends a JWT verification.
-  io.use((_socket, next) => {
-    const refusal = admission.refusal();
-    next(refusal ? connectError(refusal.code, refusal.message) : undefined);
-  });
-  io.use(createConnectLimit({ attemptsPerMinute: config.abuse.connectAttemptsPerMinute, trustProxyHops: config.abuse.trustProxyHops, logger, metrics }));
-  io.use(createAuthMiddleware({ verifier: deps.verifier, origins, logger, metrics }));
-  io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
-    logger.warn({ code: err.code, reason: err.message, ip: err.req?.socket?.remoteAddress }, 'transport connection error');
+  // Every refusal counts towards closing the connection (transport-guard.ts): a client cannot retry CONNECT forever.
+  io.use(
+    transportGuard.counted((_socket, next) => {
+      const refusal = admission.refusal(1);
+      next(refusal ? connectError(refusal.code, refusal.message) : undefined);
+    }),
+  );
+  io.use(transportGuard.counted(createConnectLimit({ attemptsPerMinute: config.abuse.connectAttemptsPerMinute, trustProxyHops: config.abuse.trustProxyHops, logger, metrics })));
+  io.use(transportGuard.counted(createAuthMiddleware({ verifier: deps.verifier, origins, logger, metrics })));
+  io.engine.on('connection', (conn: EngineConnection) => transportGuard.attach(conn));
+  const warnTransportError = createLogThrottle(logger, 'transport connection error');
+  io.engine.on('connection_error', (err: { code: number; message: string; context?: { message?: unknown }; req?: { socket?: { remoteAddress?: string } } }) => {
+    const refusal = typeof err.context?.message === 'string' ? err.context.message : undefined;
+    // Handshakes the guard refused are logged (throttled) and counted there.
+    if (refusal?.startsWith('RATE_LIMITED:') || refusal?.startsWith('OVERLOADED:') || refusal?.startsWith('SERVER_DRAINING:')) return;
+    warnTransportError({ code: String(err.code), reason: err.message, ip: err.req?.socket?.remoteAddress });
   });
 
   const kicker = deps.cluster ? deps.cluster.createKicker(io) : createServerKicker(io);
@@ -200,6 +230,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const registerEvents = createEventHandlers(eventDeps);
 
   io.on('connection', (socket) => {
+    transportGuard.authenticated(socket.conn as unknown as EngineConnection);
     lifecycle.attach(socket);
     attachEventLimit(socket);
     registerEvents(socket);
@@ -217,6 +248,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     drain: () => drainNode({ io, admission, inFlight, logger }, config.drain),
     async close() {
       admission.close();
+      transportGuard.close();
+      warnTransportError.close();
       lifecycle.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { GatewaySocket } from '../shared/socket.js';
+import { createLogThrottle } from '../shared/log-throttle.js';
 import { connectError } from './middleware.js';
 
 export interface ConnectLimitOptions {
@@ -31,6 +32,7 @@ export function clientAddress(handshake: Pick<GatewaySocket['handshake'], 'addre
 
 export function createConnectLimit({ attemptsPerMinute, trustProxyHops, logger, metrics }: ConnectLimitOptions) {
   const limiter = new RateLimiterMemory({ points: attemptsPerMinute, duration: 60 });
+  const warn = createLogThrottle(logger, 'auth failed');
   return async (socket: GatewaySocket, next: (err?: Error) => void): Promise<void> => {
     const ip = clientAddress(socket.handshake, trustProxyHops);
     try {
@@ -39,7 +41,7 @@ export function createConnectLimit({ attemptsPerMinute, trustProxyHops, logger, 
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) return next(err instanceof Error ? err : new Error(String(err)));
       const retryInS = Math.ceil(err.msBeforeNext / 1000);
-      logger.warn({ ip, code: 'RATE_LIMITED', retryInS }, 'auth failed');
+      warn({ ip, code: 'RATE_LIMITED', retryInS });
       metrics.authFailures.inc({ code: 'RATE_LIMITED' });
       next(connectError('RATE_LIMITED', `Too many connection attempts from this address; retry in ${retryInS} s`));
     }

@@ -5,6 +5,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { ConnectErrorData } from '@leadlovers/protocol';
 import { toGatewayError } from '../shared/errors.js';
+import { createLogThrottle } from '../shared/log-throttle.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { GatewaySocket } from '../shared/socket.js';
 import { extractToken } from './extract-token.js';
@@ -23,18 +24,20 @@ export function connectError(code: ConnectErrorData['code'], message: string): E
 }
 
 export function createAuthMiddleware({ verifier, origins, logger, metrics }: AuthMiddlewareOptions) {
+  // Refusals are what a flood repeats: one line per interval, the rest counted in it (and all in the metric).
+  const warn = createLogThrottle(logger, 'auth failed');
   return async (socket: GatewaySocket, next: (err?: Error) => void): Promise<void> => {
     const { headers, address } = socket.handshake;
     // The bindings in each line rather than a child logger per handshake: this runs for every connection.
     const at = { socketId: socket.id, ip: address };
     if (!origins.allows(headers.origin, headers.host)) {
-      logger.warn({ ...at, origin: headers.origin, code: 'ORIGIN_FORBIDDEN' }, 'auth failed');
+      warn({ ...at, origin: headers.origin, code: 'ORIGIN_FORBIDDEN' });
       metrics.authFailures.inc({ code: 'ORIGIN_FORBIDDEN' });
       return next(connectError('ORIGIN_FORBIDDEN', 'Origin not allowed'));
     }
     const found = extractToken(socket.handshake);
     if (!found) {
-      logger.warn({ ...at, code: 'TOKEN_MISSING' }, 'auth failed');
+      warn({ ...at, code: 'TOKEN_MISSING' });
       metrics.authFailures.inc({ code: 'TOKEN_MISSING' });
       return next(connectError('TOKEN_MISSING', 'Authentication token missing: send it in auth.token, an Authorization: Bearer header or ?token='));
     }
@@ -51,7 +54,7 @@ export function createAuthMiddleware({ verifier, origins, logger, metrics }: Aut
     } catch (err) {
       const error = toGatewayError(err);
       const code = error.code === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
-      logger.warn({ ...at, code, source: found.source, reason: error.message }, 'auth failed');
+      warn({ ...at, code, source: found.source, reason: error.message });
       metrics.authFailures.inc({ code });
       next(connectError(code, error.message));
     }
@@ -68,12 +71,13 @@ type EngineMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?:
  * refused by the Socket.IO middleware, where the client gets connect_error with data.code.
  */
 export function createPollingOriginGuard({ origins, logger, metrics }: Omit<AuthMiddlewareOptions, 'verifier'>): EngineMiddleware {
+  const warn = createLogThrottle(logger, 'auth failed');
   return (req, res, next) => {
     const { origin, host } = req.headers;
     // Engine.IO hands upgrades a stand-in response object; a real ServerResponse means HTTP polling, whatever an
     // Upgrade header on it may claim (Node only treats a request as an upgrade with Connection: upgrade too).
     if (!(res instanceof ServerResponse) || origins.allows(origin, host)) return next();
-    logger.warn({ origin, ip: req.socket.remoteAddress, code: 'ORIGIN_FORBIDDEN', transport: 'polling' }, 'auth failed');
+    warn({ origin, ip: req.socket.remoteAddress, code: 'ORIGIN_FORBIDDEN', transport: 'polling' });
     metrics.authFailures.inc({ code: 'ORIGIN_FORBIDDEN' });
     res.writeHead(403, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ code: 'ORIGIN_FORBIDDEN', message: 'Origin not allowed' }));

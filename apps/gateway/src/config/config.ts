@@ -109,6 +109,11 @@ export const EnvSchema = z
     EVENTS_PER_10S: int(100, 1, 1_000_000),
     EVENT_RATE_WINDOW_MS: int(10_000, 100, 600_000),
     EVENT_ABUSE_WINDOWS: int(5, 1, 1_000),
+    /** Inbound Socket.IO packets of any kind (events, acks, CONNECTs, binary attachments) per connection per event window; 0: 20 × EVENTS_PER_10S. */
+    PACKETS_PER_WINDOW: int(0, 0, 100_000_000),
+    /** Inbound bytes per connection per event window; 0: 32 × MAX_MESSAGE_BYTES. */
+    PACKET_BYTES_PER_WINDOW: int(0, 0, 1_000_000_000_000),
+    AUTH_TIMEOUT_MS: int(5_000, 100, 120_000),
     HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
     HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
 
@@ -228,6 +233,11 @@ export interface Config {
     readonly eventWindowMs: number;
     /** Windows over the event limit before the socket is disconnected. */
     readonly eventAbuseWindows: number;
+    /** Inbound packets of every kind, and their bytes, per connection per event window; past either the connection is closed. */
+    readonly packetsPerWindow: number;
+    readonly packetBytesPerWindow: number;
+    /** An Engine.IO session that has not completed a Socket.IO CONNECT within this is closed. */
+    readonly authTimeoutMs: number;
     readonly headersTimeoutMs: number;
     readonly requestTimeoutMs: number;
   };
@@ -332,6 +342,9 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
       eventsPerWindow: env.EVENTS_PER_10S,
       eventWindowMs: env.EVENT_RATE_WINDOW_MS,
       eventAbuseWindows: env.EVENT_ABUSE_WINDOWS,
+      packetsPerWindow: env.PACKETS_PER_WINDOW || 20 * env.EVENTS_PER_10S,
+      packetBytesPerWindow: env.PACKET_BYTES_PER_WINDOW || 32 * env.MAX_MESSAGE_BYTES,
+      authTimeoutMs: env.AUTH_TIMEOUT_MS,
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     },

@@ -6,6 +6,7 @@ import type { ConnectErrorData } from '@leadlovers/protocol';
 export interface AdmissionOptions {
   maxConnections: number;
   maxRssBytes: number;
+  /** Sessions open on this node, logged in or not (a pre-auth session holds memory too). */
   connections(): number;
   /** Resident memory in bytes; sampled, not read on every handshake. */
   rss?: () => number;
@@ -13,8 +14,11 @@ export interface AdmissionOptions {
 }
 
 export interface Admission {
-  /** Why a new connection would be refused now, or null when it is welcome. */
-  refusal(): { code: ConnectErrorData['code']; message: string } | null;
+  /**
+   * Why a new connection would be refused now, or null when it is welcome. `own`: sessions of the asker already
+   * counted in connections() (1 for a CONNECT on an open session; 0 for a handshake, before the session exists).
+   */
+  refusal(own?: number): { code: ConnectErrorData['code']; message: string } | null;
   readonly draining: boolean;
   startDraining(): void;
   hasCapacity(): boolean;
@@ -32,8 +36,8 @@ export function createAdmission(options: AdmissionOptions): Admission {
   sampler?.unref();
   let draining = false;
 
-  const overLimit = (): string | null => {
-    if (options.maxConnections && options.connections() >= options.maxConnections) {
+  const overLimit = (own = 0): string | null => {
+    if (options.maxConnections && options.connections() - own >= options.maxConnections) {
       return `this node is at its limit of ${options.maxConnections} connections`;
     }
     if (options.maxRssBytes && rss >= options.maxRssBytes) return 'this node is low on memory';
@@ -41,9 +45,9 @@ export function createAdmission(options: AdmissionOptions): Admission {
   };
 
   return {
-    refusal() {
+    refusal(own = 0) {
       if (draining) return { code: 'SERVER_DRAINING', message: 'This node is shutting down; reconnect (the load balancer sends you to another node)' };
-      const reason = overLimit();
+      const reason = overLimit(own);
       return reason ? { code: 'OVERLOADED', message: `${reason}; retry shortly (another node may take you)` } : null;
     },
     get draining() {
@@ -52,7 +56,7 @@ export function createAdmission(options: AdmissionOptions): Admission {
     startDraining() {
       draining = true;
     },
-    hasCapacity: () => overLimit() === null,
+    hasCapacity: () => overLimit(0) === null,
     close() {
       clearInterval(sampler);
     },

@@ -52,6 +52,23 @@ export function createMetrics(sources: MetricSources = {}) {
     labelNames: ['code'] as const,
     registers,
   });
+  const preAuthSessions = new Gauge({
+    name: 'gateway_preauth_sessions',
+    help: 'Engine.IO sessions open on this node that have not completed a Socket.IO CONNECT yet',
+    registers,
+  });
+  const transportClosures = new Counter({
+    name: 'gateway_transport_closures_total',
+    help: 'Connections closed below the event layer, by reason (auth_timeout, connect_refusals, packet_flood)',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const handshakeRefusals = new Counter({
+    name: 'gateway_handshake_refusals_total',
+    help: 'Engine.IO handshakes refused before a session was opened, by code (RATE_LIMITED, OVERLOADED, SERVER_DRAINING)',
+    labelNames: ['code'] as const,
+    registers,
+  });
   const sessionKicks = new Counter({
     // Nodes count 'replaced'; 'admin' kicks come from the CLI (pnpm kick), which has no registry of its own.
     name: 'gateway_session_kicks_total',
@@ -178,6 +195,9 @@ export function createMetrics(sources: MetricSources = {}) {
     connections,
     disconnections,
     authFailures,
+    preAuthSessions,
+    transportClosures,
+    handshakeRefusals,
     sessionKicks,
     requests,
     requestDuration,

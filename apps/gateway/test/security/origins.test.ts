@@ -53,7 +53,10 @@ describe('origins in production mode', () => {
       attacks += 2;
     }
     expect(await refusedCount()).toBe(before + attacks);
-    expect(gw.logs.filter((l) => l.msg === 'auth failed' && l.code === 'ORIGIN_FORBIDDEN').length).toBeGreaterThanOrEqual(attacks);
+    // Logged once per interval and code (a flood of refusals costs a few lines); every one is counted above.
+    const lines = gw.logs.filter((l) => l.msg === 'auth failed' && l.code === 'ORIGIN_FORBIDDEN').length;
+    expect(lines).toBeGreaterThanOrEqual(1);
+    expect(lines).toBeLessThanOrEqual(2);
     // The token was valid all along: the origin alone decided, and nobody got in.
     expect(gw.logs.some((l) => l.msg === 'auth succeeded' && l.userId === 'origin-attacker')).toBe(false);
     record({ scenario: 'origins: foreign origins via socket.io-client', attacks });
