@@ -4,11 +4,13 @@
 // SpeechRecognition, the replaced / refused / expired / draining states and a 375 px screen. Each state is saved as a
 // screenshot in test-artifacts/console/. Needs Chromium (CHROMIUM_PATH, default /usr/bin/chromium); fails without it.
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountWebhookSecret } from '../../gateway/src/webhooks/leadlovers.js';
 import { startGateway, type TestGateway } from '../../gateway/test/helpers/gateway.js';
+import { closeServer, listenLocal } from '../../gateway/test/helpers/http.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/console/', import.meta.url));
@@ -23,9 +25,9 @@ const CREATE_LEAD = 'Crie um lead chamado Carlos Silva, email carlos@empresa.com
 const LIST_LEADS = 'Liste os leads da máquina 12345, 50 por página';
 const EMAIL = 'Crie um email de Black Friday com 50% de desconto para curso de marketing';
 
-/** The header set apps/console/README.md documents. */
+/** The policy the gateway sends with the console (apps/console/README.md documents it). */
 const STRICT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' ws: wss:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; " +
   "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 // Init scripts are strings: they run in the page before its own scripts, outside vitest's module transform.
@@ -356,30 +358,56 @@ describe('the console in a browser', () => {
     expect(await page.getAttribute('#conn-details', 'open')).toBe('');
   });
 
-  it('works under a strict Content-Security-Policy (no inline script, no eval), email preview included', async () => {
-    const { page } = await newPage();
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') violations.push(message.text());
+  it('is served under a strict Content-Security-Policy (no inline script, no eval), email preview included', async () => {
+    for (const transport of ['websocket', 'polling']) {
+      const { page } = await newPage();
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') violations.push(message.text());
+      });
+      page.on('pageerror', (err) => violations.push(String(err)));
+      const response = await page.goto(`${gw.url}/`);
+      expect(response?.headers()['content-security-policy']).toBe(STRICT_CSP);
+      expect(response?.headers()['x-frame-options']).toBe('DENY');
+      expect(response?.headers()['x-content-type-options']).toBe('nosniff');
+      expect(response?.headers()['referrer-policy']).toBe('no-referrer');
+      await page.locator('body[data-ready="true"]').waitFor(WAIT);
+      await page.fill('#token', await gw.token(`grace-${transport}`, { account: 'csp-account' }));
+      await page.check(`input[name="transport"][value="${transport}"]`);
+      await page.click('#connect');
+      await waitState(page, 'connected');
+      const email = await answered(await send(page, EMAIL));
+      await email.locator('iframe.email-frame').waitFor(WAIT);
+      await page.frameLocator('#log iframe.email-frame').last().locator('body', { hasText: 'Black Friday' }).waitFor(WAIT);
+      expect(violations, transport).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('cannot be framed by a page on another origin', async () => {
+    // Another origin: the same host on another port.
+    const framer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><iframe id="victim" src="${gw.url}/" width="800" height="600"></iframe>`);
     });
-    page.on('pageerror', (err) => violations.push(String(err)));
-    // The policy is added to the page's own files; Socket.IO's requests pass untouched.
-    await page.route((url) => !url.pathname.startsWith('/socket.io/'), async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } });
-    });
-    await page.goto(`${gw.url}/`);
-    await page.locator('body[data-ready="true"]').waitFor(WAIT);
-    await page.fill('#token', await gw.token('grace', { account: 'csp-account' }));
-    // Polling only: a WebSocket upgrade from a page Playwright fulfilled is blocked by Chromium's local-network checks.
-    await page.check('input[name="transport"][value="polling"]');
-    await page.click('#connect');
-    await waitState(page, 'connected');
-    const email = await answered(await send(page, EMAIL));
-    await email.locator('iframe.email-frame').waitFor(WAIT);
-    await page.frameLocator('#log iframe.email-frame').last().locator('body', { hasText: 'Black Friday' }).waitFor(WAIT);
-    expect(violations).toEqual([]);
-    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    const framerUrl = await listenLocal(framer);
+    try {
+      const { page } = await newPage();
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (/frame-ancestors|Refused to (display|frame)/i.test(message.text())) refused.push(message.text());
+      });
+      await page.goto(framerUrl);
+      await page.locator('#victim').waitFor(WAIT);
+      // The console never starts inside the frame: Chromium refuses to render it.
+      await expect.poll(() => refused.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      const ready = frame ? await frame.locator('body[data-ready="true"]').count().catch(() => 0) : 0;
+      expect(ready).toBe(0);
+      await page.close();
+    } finally {
+      await closeServer(framer);
+    }
   });
 
   // Last: the node drains and stays draining.

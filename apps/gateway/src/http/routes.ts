@@ -8,13 +8,23 @@ import type { MetricsHandler } from '../metrics/endpoint.js';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../../../console/public/', import.meta.url));
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
+/**
+ * The console's policy (apps/console/README.md): its own scripts only, no inline script or eval, WebSocket and
+ * polling to this origin only, never framed. `style-src 'unsafe-inline'` and `img-src https:` are for the email
+ * preview: its sandboxed srcdoc iframe inherits this policy, and generated emails use inline styles and remote
+ * images.
+ */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; " +
+  "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 interface StaticFile {
   file: string;
   type: string;
 }
 const STATIC_FILES: Record<string, StaticFile> = {
-  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/': { file: 'index.html', type: HTML },
+  '/index.html': { file: 'index.html', type: HTML },
   '/console.js': { file: 'console.js', type: JAVASCRIPT },
   '/console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
 };
@@ -92,6 +102,9 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
     'content-type': type,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
+    // Nothing this server answers is meant to be framed; the page gets its policy (older browsers: X-Frame-Options).
+    'x-frame-options': 'DENY',
+    ...(type === HTML ? { 'content-security-policy': CONSOLE_CSP } : {}),
     ...headers,
   });
   res.end(body);
