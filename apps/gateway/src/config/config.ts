@@ -2,6 +2,7 @@
 // start-up; a bad value stops start-up with a message naming the variable. The result is frozen and typed.
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { weakSecretReason } from './secret-strength.js';
 import { readLeadLoversSettings, type ConfigIssue, type LeadLoversSettings } from './leadlovers.js';
 import { checkRedisEnv, redisConfig, redisEnv, type RedisConfig } from './redis.js';
 
@@ -145,6 +146,15 @@ export const EnvSchema = z
     }
     if (env.API_SECRET && env.API_SECRET.length < 32) {
       ctx.addIssue({ code: 'custom', path: ['API_SECRET'], message: 'must be at least 32 characters in production' });
+    }
+    // Secrets anyone could guess or copy from the docs: refused in production, naming the variable.
+    for (const [name, value, minBits] of [
+      ['API_SECRET', env.API_SECRET, 96],
+      ['WEBHOOK_SECRET', env.WEBHOOK_SECRET, 96],
+      ['METRICS_TOKEN', env.METRICS_TOKEN, 64],
+    ] as const) {
+      const weak = value ? weakSecretReason(value, minBits) : undefined;
+      if (weak) ctx.addIssue({ code: 'custom', path: [name], message: `${weak} (refused in production)` });
     }
     if (env.DOMAIN_URL.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['DOMAIN_URL'], message: 'production needs an explicit CORS origin list' });

@@ -41,8 +41,9 @@ describe('config', () => {
 
   it('refuses production without real auth or an explicit CORS list', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DOMAIN_URL: 'https://app.example.com' })).toThrow(/API_SECRET/);
-    expect(() => loadConfig({ NODE_ENV: 'production', API_SECRET: 'x'.repeat(40) })).toThrow(/DOMAIN_URL/);
-    const ok = loadConfig({ NODE_ENV: 'production', API_SECRET: 'x'.repeat(40), DOMAIN_URL: 'https://app.example.com, https://b.example.com/' });
+    const secret = 'Zq4-v9Lr2_hT7pWc1xN8bKe5sJm3yUa6dGf0';
+    expect(() => loadConfig({ NODE_ENV: 'production', API_SECRET: secret })).toThrow(/DOMAIN_URL/);
+    const ok = loadConfig({ NODE_ENV: 'production', API_SECRET: secret, DOMAIN_URL: 'https://app.example.com, https://b.example.com/' });
     expect(ok.corsOrigins).toEqual(['https://app.example.com', 'https://b.example.com']);
   });
 
