@@ -115,6 +115,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         // `io` exists by the time a request arrives.
         notifier: () => notifier,
         replays: deps.replays ?? new MemoryReplayGuard(config.webhooks.replayWindowS * 1000),
+        trustProxyHops: config.abuse.trustProxyHops,
         logger,
         metrics,
       }),

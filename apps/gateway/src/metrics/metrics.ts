@@ -111,7 +111,7 @@ export function createMetrics(sources: MetricSources = {}) {
   });
   const webhookRequests = new Counter({
     name: 'gateway_webhook_requests_total',
-    help: 'LeadLovers webhook requests, by outcome (published, duplicate, unauthorized, invalid, too_large, disabled, failed)',
+    help: 'LeadLovers webhook requests, by outcome (published, duplicate, unauthorized, rate_limited, invalid, too_large, disabled, failed)',
     labelNames: ['outcome'] as const,
     registers,
   });

@@ -3,12 +3,18 @@
 // registered by `pnpm webhook:register`) or by signing the raw body (X-LeadLovers-Signature: sha256=<hex HMAC>),
 // both compared in constant time. A valid body becomes `lead-created` in the room account:<account> on every
 // node; the same lead Id within the replay window is published once. Every refusal is a 4xx JSON {code, message}
-// and publishes nothing.
+// and publishes nothing: a body that is not JSON (415), nested deeper than the socket payload guard allows (400),
+// or from an address that failed authentication too often (429, before any secret is compared). Refusals are
+// logged once per interval and code, and all counted.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ErrorCode, LeadCreated } from '@leadlovers/protocol';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { clientAddress } from '../auth/connect-limit.js';
+import { createLogThrottle } from '../shared/log-throttle.js';
+import { hostilePayload } from '../shared/payload-guard.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { ReplayGuard } from './replay-guard.js';
@@ -75,9 +81,16 @@ export interface WebhookOptions {
   replays: ReplayGuard;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** Failed authentications per client address per minute before that address gets 429 (default 20). */
+  authFailuresPerMinute?: number;
+  /** Proxies in front that append to X-Forwarded-For (TRUST_PROXY). */
+  trustProxyHops?: number;
 }
 
-type Outcome = 'published' | 'duplicate' | 'unauthorized' | 'invalid' | 'too_large' | 'disabled' | 'failed';
+/** application/json, with parameters (charset) or as a +json subtype. */
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+type Outcome = 'published' | 'duplicate' | 'unauthorized' | 'invalid' | 'too_large' | 'disabled' | 'failed' | 'rate_limited';
 
 class Refusal extends Error {
   constructor(
@@ -94,29 +107,51 @@ class Refusal extends Error {
 /** Returns a request handler for paths under WEBHOOK_PATH_PREFIX. */
 export function createLeadLoversWebhook(options: WebhookOptions) {
   const log = options.logger.child({ component: 'webhook' });
+  const warnRefused = createLogThrottle(log, 'webhook refused');
+  const failuresPerMinute = options.authFailuresPerMinute ?? 20;
+  const authFailures = new RateLimiterMemory({ points: failuresPerMinute, duration: 60 });
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     // The path carries the secret: it is never logged, only the account.
     const [account, pathSecret, ...rest] = path.slice(WEBHOOK_PATH_PREFIX.length).split('/').map(safeDecode);
+    const ip = clientAddress({ address: req.socket.remoteAddress ?? '', headers: req.headers }, options.trustProxyHops ?? 0);
     try {
       if (!options.masterSecret) throw new Refusal(404, 'NOT_FOUND', 'Webhooks are not enabled on this gateway (set WEBHOOK_SECRET)', 'disabled');
       if (!account || !ACCOUNT_ID.test(account) || rest.length > 0) throw new Refusal(404, 'NOT_FOUND', 'Unknown webhook path: use /webhooks/leadlovers/<account>', 'invalid');
       if (req.method !== 'POST') throw new Refusal(405, 'INVALID_PAYLOAD', 'Webhooks accept POST only', 'invalid');
+      // An address guessing secrets is stopped before any comparison.
+      const failures = await authFailures.get(ip);
+      if (failures && failures.consumedPoints >= failuresPerMinute) {
+        req.resume();
+        const retryInS = Math.ceil(failures.msBeforeNext / 1000);
+        throw new Refusal(429, 'RATE_LIMITED', `Too many failed webhook authentications from this address; retry in ${retryInS} s`, 'rate_limited');
+      }
+      const contentType = headerValue(req.headers['content-type']) ?? '';
+      if (!JSON_TYPE.test(contentType)) {
+        req.resume();
+        throw new Refusal(415, 'INVALID_PAYLOAD', 'Webhooks take Content-Type: application/json', 'invalid');
+      }
       const secret = accountWebhookSecret(options.masterSecret, account);
       const signature = headerValue(req.headers[SIGNATURE_HEADER]);
-      if (!pathSecret && !signature) throw new Refusal(401, 'FORBIDDEN', 'Unsigned webhook: put the secret in the path or sign the body (X-LeadLovers-Signature)', 'unauthorized');
-      if (pathSecret && !sameSecret(pathSecret, secret)) throw new Refusal(401, 'FORBIDDEN', 'Wrong webhook secret for this account', 'unauthorized');
+      const unauthorized = async (message: string): Promise<never> => {
+        req.resume();
+        await authFailures.penalty(ip, 1);
+        throw new Refusal(401, 'FORBIDDEN', message, 'unauthorized');
+      };
+      if (!pathSecret && !signature) await unauthorized('Unsigned webhook: put the secret in the path or sign the body (X-LeadLovers-Signature)');
+      if (pathSecret && !sameSecret(pathSecret, secret)) await unauthorized('Wrong webhook secret for this account');
 
       const raw = await readBody(req, options.maxBodyBytes);
-      if (!pathSecret && !sameSecret(signature ?? '', signWebhookBody(secret, raw))) {
-        throw new Refusal(401, 'FORBIDDEN', 'Bad webhook signature', 'unauthorized');
-      }
+      if (!pathSecret && !sameSecret(signature ?? '', signWebhookBody(secret, raw))) await unauthorized('Bad webhook signature');
       let json: unknown;
       try {
         json = JSON.parse(raw.toString('utf8'));
       } catch {
         throw new Refusal(400, 'INVALID_PAYLOAD', 'The body is not valid JSON', 'invalid');
       }
+      // Before anything walks it recursively (the schema, the publish's encoders).
+      const hostile = hostilePayload(json);
+      if (hostile) throw new Refusal(400, 'INVALID_PAYLOAD', `Hostile webhook body: ${hostile}`, 'invalid');
       const parsed = NewLeadWebhookSchema.safeParse(json);
       if (!parsed.success) {
         const issues = parsed.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
@@ -143,7 +178,7 @@ export function createLeadLoversWebhook(options: WebhookOptions) {
       const refusal = err instanceof Refusal ? err : new Refusal(500, 'INTERNAL', 'Internal error', 'failed');
       if (!(err instanceof Refusal)) log.error({ err: (err as Error).message }, 'webhook handler failed');
       options.metrics.webhookRequests.inc({ outcome: refusal.outcome });
-      log.warn({ account: account && ACCOUNT_ID.test(account) ? account : undefined, status: refusal.status, code: refusal.code, outcome: refusal.outcome }, 'webhook refused');
+      warnRefused({ account: account && ACCOUNT_ID.test(account) ? account : undefined, ip, status: refusal.status, code: refusal.code, outcome: refusal.outcome });
       reply(res, refusal.status, { code: refusal.code, message: refusal.message, ...(refusal.details ? { issues: refusal.details } : {}) }, refusal.status === 413 ? { connection: 'close' } : {});
     }
   }
