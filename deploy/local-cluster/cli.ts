@@ -77,7 +77,7 @@ async function main(): Promise<number> {
     `  nginx log       ${cluster.accessLogPath}`,
     '',
     'a token for the console or a client:',
-    `  API_SECRET='${cluster.apiSecret}' pnpm token dev-user --account demo --ttl 12h`,
+    `  API_SECRET='${cluster.apiSecret}' pnpm mint-token dev-user --account demo --ttl 12h`,
     `then open ${cluster.httpsUrl}/#token=<token>, or: io('${wss}', { auth: { token }, ca: <cert> })`,
     '',
     'Ctrl-C stops everything.',
