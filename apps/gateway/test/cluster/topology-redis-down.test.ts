@@ -1,12 +1,14 @@
 // Redis SIGKILLed under the whole topology: nginx (TLS, sticky by address) → 3 gateway nodes → our own
 // redis-server on a free port (never the shared one). Readiness does not depend on Redis, so no node leaves
 // rotation: every node's /readyz stays 200 and says `"redis": false` in its body (and gateway_redis_up is 0), and
-// the clients on each node keep getting answers through nginx. When Redis is back, the body says so again.
+// the clients on each node keep getting answers through nginx. When Redis is back, the body says so again. And
+// nginx.conf never proxies /metrics: the nodes serve it, nginx answers 404.
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCluster, type LocalCluster } from '../../../../deploy/local-cluster/cluster.js';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
+import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { mintToken } from '../../src/auth/mint.js';
 import { eventually } from '../helpers/async.js';
 import { sendPrompt } from '../helpers/gateway.js';
@@ -52,6 +54,13 @@ describe('Redis killed under nginx and 3 nodes', () => {
     await cluster?.stop();
     if (redis) await killRedisServer(redis);
   }, 60_000);
+
+  it("nginx answers 404 for /metrics, which each node serves to whoever reaches it directly", async () => {
+    for (const path of ['/metrics', '/metrics/', '/metrics?x=1']) {
+      expect((await probe(`${cluster.httpsUrl}${path}`, { ca: cluster.caCert })).status, path).toBe(404);
+    }
+    expect(await redisUpGauge(cluster.nodes[0]!.port)).toBe('1');
+  });
 
   it('every node stays ready and keeps serving its clients while Redis is down, and reports it', async () => {
     // One client per node, each from a source address nginx hashes onto that node.
