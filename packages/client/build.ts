@@ -2,7 +2,7 @@
 // to dist/bundle/client.js (the gateway serves that file at /client.js). `pnpm build` writes it
 // (scripts/write-bundle.ts), and so does the test run's global setup, since tests run on the sources. esbuild is
 // passed in: it is a build-time (development) dependency, never loaded by a running gateway.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,10 +43,15 @@ export async function buildBrowserBundle(bundler: Bundler, { minify = true }: { 
   return text;
 }
 
-/** Builds the bundle and writes it to `file` (BUNDLE_FILE by default); returns its size in bytes. */
+/**
+ * Builds the bundle and writes it to `file` (BUNDLE_FILE by default); returns its size in bytes. Written beside it
+ * and renamed, so a gateway reading the file meanwhile gets the old bytes or the new ones, never half of them.
+ */
 export async function writeBrowserBundle(bundler: Bundler, file = BUNDLE_FILE): Promise<number> {
   const text = await buildBrowserBundle(bundler);
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, text);
+  await rename(partial, file);
   return Buffer.byteLength(text);
 }

@@ -3,10 +3,14 @@
 // path before this handler sees the request.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { MetricsHandler } from '../metrics/endpoint.js';
 
-const CONSOLE_DIR = fileURLToPath(new URL('../../../console/public/', import.meta.url));
+// Both through the packages (dependencies of this one), so the same code finds them in the workspace and in the
+// image's `pnpm deploy` output, where they are copies under node_modules.
+const packages = createRequire(import.meta.url);
+const CONSOLE_DIR = join(dirname(packages.resolve('@leadlovers/console/package.json')), 'public/');
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 interface StaticFile {
   file: string;
@@ -78,15 +82,17 @@ export function createRequestHandler({ nodeId, readiness, reported = [], metrics
   };
 }
 
-// The SDK's browser bundle, built once by `pnpm build` (packages/client/dist/bundle/client.js; the test run's global
-// setup writes it too): read on the first request and kept. Missing (sources never built) is a 503 that says so.
-const CLIENT_BUNDLE = fileURLToPath(new URL('../../../../packages/client/dist/bundle/client.js', import.meta.url));
+// The SDK's browser bundle, built once by `pnpm build` (@leadlovers/client/bundle, packages/client/dist/bundle/client.js;
+// the test run's global setup writes it too): read on the first request and kept. Missing (sources never built) is a
+// 503 that says so.
 let bundle: Promise<Buffer> | undefined;
 function clientBundle(): Promise<Buffer> {
-  bundle ??= readFile(CLIENT_BUNDLE).catch((err: unknown) => {
-    bundle = undefined;
-    throw err;
-  });
+  bundle ??= Promise.resolve()
+    .then(() => readFile(packages.resolve('@leadlovers/client/bundle')))
+    .catch((err: unknown) => {
+      bundle = undefined;
+      throw err;
+    });
   return bundle;
 }
 
