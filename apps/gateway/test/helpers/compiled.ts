@@ -54,14 +54,15 @@ export async function startCompiledGateway(args: string[], cwd: string, env: Rec
     clearTimeout(timer);
   };
   try {
-    const url = await eventually(
-      () => {
+    // eventually() returns the first truthy answer: the URL.
+    const url = (await eventually(
+      (): string | false => {
         if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${output.slice(-2_000)}`);
-        return /gateway listening on (http:\/\/\S+?)"/.exec(output)?.[1];
+        return /gateway listening on (http:\/\/\S+?)"/.exec(output)?.[1] ?? false;
       },
       600,
       100,
-    );
+    )) as string;
     const port = new URL(url).port;
     const base = `http://127.0.0.1:${port}`;
     await eventually(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, 300, 100);
