@@ -4,9 +4,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['apps/gateway/test/security/**/*.test.ts', 'apps/gateway/test/faults/**/*.test.ts'],
-    globalSetup: ['apps/gateway/test/faults/summary.ts'],
+    globalSetup: ['packages/client/test/bundle.setup.ts', 'apps/gateway/test/faults/summary.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -15,6 +15,14 @@ import { describeMachine, renderReport, writeReport, type ClusterReport } from '
 import { ms, summarize } from './lib/stats.js';
 import { connectTimed } from './lib/timing.js';
 
+const USAGE = 'usage: pnpm bench:cluster   (knobs in the environment: BENCH_ROUNDS, BENCH_SECONDS, BENCH_CLIENTS, BENCH_EVENTS; needs REDIS_URL or 127.0.0.1:6379)';
+const args = process.argv.slice(2);
+if (args.length > 0) {
+  const help = args.length === 1 && (args[0] === '--help' || args[0] === '-h');
+  process.stderr.write(`${help ? '' : `unknown argument(s): ${args.join(' ')}\n`}${USAGE}\n`);
+  process.exit(help ? 0 : 2);
+}
+
 const positive = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
   return Number.isFinite(value) && value > 0 ? value : fallback;

@@ -50,7 +50,7 @@ function parseArgs(argv: string[]): { quick: boolean; only: string[] } {
 }
 
 function usage(problem?: string): never {
-  process.stderr.write(`${problem ? `${problem}\n` : ''}usage: tsx bench/run.ts [--quick] [--only ${Object.keys(SECTIONS).join(',')}]\n`);
+  process.stderr.write(`${problem ? `${problem}\n` : ''}usage: pnpm bench [--quick] [--only ${Object.keys(SECTIONS).join(',')}]   (= npx tsx bench/run.ts)\n`);
   process.exit(problem ? 2 : 0);
 }
 

@@ -2,6 +2,8 @@
 // [--verbose]`: the docker-compose cluster topology as local processes (Redis, N gateway nodes, nginx with TLS).
 // Prints the URLs and a token command, and stops everything on Ctrl-C.
 import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import { writeBrowserBundle } from '../../packages/client/build.js';
 import { startLocalCluster, type LocalCluster } from './cluster.js';
 
 const USAGE = 'usage: pnpm cluster:local [--nodes 3] [--own-redis] [--redis-url redis://…] [--prefix key-prefix:] [--https-port N] [--http-port N] [--verbose]';
@@ -33,6 +35,8 @@ async function main(): Promise<number> {
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16) throw new Error(`--nodes must be 1..16 (got ${values.nodes})`);
 
+  // The nodes run from the sources; their console loads the SDK bundle `pnpm build` writes: written fresh here.
+  await writeBrowserBundle(esbuild);
   process.stderr.write(`starting ${nodes} gateway node(s), ${values['own-redis'] ? 'a private redis-server' : 'using Redis at REDIS_URL / 127.0.0.1:6379'} and nginx…\n`);
   // Filled in once started; a signal during start-up exits at once and the exit hook kills what was started.
   const started: { cluster?: LocalCluster } = {};
@@ -77,7 +81,7 @@ async function main(): Promise<number> {
     `  nginx log       ${cluster.accessLogPath}`,
     '',
     'a token for the console or a client:',
-    `  API_SECRET='${cluster.apiSecret}' pnpm token dev-user --account demo --ttl 12h`,
+    `  API_SECRET='${cluster.apiSecret}' pnpm mint-token dev-user --account demo --ttl 12h`,
     `then open ${cluster.httpsUrl}/#token=<token>, or: io('${wss}', { auth: { token }, ca: <cert> })`,
     '',
     'Ctrl-C stops everything.',

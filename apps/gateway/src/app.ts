@@ -89,7 +89,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     { name: 'notDraining', check: () => !admission.draining },
     { name: 'capacity', check: admission.hasCapacity },
   ];
-  if (deps.cluster) readiness.push({ name: 'redis', check: deps.cluster.isReady });
+  // Redis is reported in /readyz's body and as gateway_redis_up, never in its status: every node loses Redis at
+  // once, and a not-ready node is dropped by its Service although it still serves its own clients without Redis.
+  const reported = deps.cluster ? [{ name: 'redis', check: deps.cluster.isReady }] : [];
   const history = deps.history;
   const metrics =
     deps.metrics ??
@@ -108,6 +110,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     createRequestHandler({
       nodeId: config.nodeId,
       readiness,
+      reported,
       metrics: metricsServer ? undefined : metricsHandler,
       webhook: createLeadLoversWebhook({
         masterSecret: config.webhooks.secret,

@@ -1,5 +1,6 @@
 // Entry point: read config, build dependencies, start the gateway, say which defaults are in use, and shut
 // down cleanly on SIGTERM/SIGINT (a second signal exits at once). Tests use createGateway, never this file.
+import { parseArgs } from 'node:util';
 import { createGateway } from './app.js';
 import { connectRedis } from './cluster/redis.js';
 import { mintToken } from './auth/mint.js';
@@ -7,7 +8,24 @@ import { ConfigError, loadConfig, loadDotEnv } from './config/config.js';
 import { buildDependencies } from './deps.js';
 import { createLogger } from './shared/logger.js';
 
+const USAGE = `usage: pnpm start   (compiled: node apps/gateway/dist/main.js; pnpm dev runs the sources)
+Starts one gateway node. Every setting comes from the environment or .env: see .env.example and README "Configuration".`;
+
+/** No arguments but --help: a mistyped one stops here instead of being ignored. */
+function helpRequested(): boolean {
+  try {
+    return parseArgs({ options: { help: { type: 'boolean', short: 'h' } } }).values.help === true;
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
+  if (helpRequested()) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   loadDotEnv();
   let config;
   try {

@@ -1,4 +1,5 @@
-// GET /client.js: the gateway serves the SDK as one browser ESM file, built on the first request and cached.
+// GET /client.js: the gateway serves the SDK as one browser ESM file, built once (`pnpm build`, or this run's global
+// setup) and read once.
 // The test imports the served module (it only defines things until used) and checks the public API is there.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -1,4 +1,4 @@
-// Mints HS256 tokens: the dev-mode token printed at start-up, `pnpm token`, and tests.
+// Mints HS256 tokens: the dev-mode token printed at start-up, `pnpm mint-token`, and tests.
 import { SignJWT } from 'jose';
 
 export interface MintOptions {

@@ -1,10 +1,10 @@
-// `pnpm token <userId> [--account A] [--email E] [--name N] [--ttl 1h]`: prints an HS256 JWT signed with
+// `pnpm mint-token <userId> [--account A] [--email E] [--name N] [--ttl 1h]`: prints an HS256 JWT signed with
 // API_SECRET (from the environment or .env), for curl, artillery or the console.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv } from '../config/config.js';
 import { mintToken, parseTtl } from '../auth/mint.js';
 
-const USAGE = 'usage: pnpm token <userId> [--account <account>] [--email <email>] [--name <name>] [--ttl 1h]';
+const USAGE = 'usage: pnpm mint-token <userId> [--account <account>] [--email <email>] [--name <name>] [--ttl 1h]';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

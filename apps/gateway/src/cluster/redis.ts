@@ -1,7 +1,7 @@
 // The gateway's Redis connections, created by main.ts (the caller owns them): one for commands (sessions,
 // mailbox, idempotency, history, limits), and a publisher and a subscriber for the Socket.IO adapter and emitter,
 // in any topology (shared/redis.ts). ioredis reconnects with capped exponential backoff and re-subscribes on its own.
-// One unreachable REDIS_URL starts the node not-ready on purpose (it serves its own clients and joins when Redis
+// One unreachable REDIS_URL starts the node anyway, on purpose (it serves its own clients and joins when Redis
 // comes); a seed list (REDIS_CLUSTER_NODES, REDIS_SENTINELS) that leads nowhere is a configuration mistake, so it
 // stops start-up, after a bounded wait, with a message naming the setting.
 import type { Logger } from 'pino';
@@ -20,7 +20,7 @@ export interface RedisConnections {
 export interface RedisConnectOptions {
   target: RedisTarget;
   logger: Logger;
-  /** How long start-up waits for Redis: then one REDIS_URL goes on not-ready, a seed list fails start-up. */
+  /** How long start-up waits for Redis: then one REDIS_URL goes on without Redis, a seed list fails start-up. */
   connectTimeoutMs?: number;
 }
 
@@ -64,7 +64,7 @@ export async function connectRedis(options: RedisConnectOptions): Promise<RedisC
   const failure = await connectAll(all, timeout, target.topology.kind === 'single');
   if (failure !== undefined) {
     if (target.topology.kind === 'single') {
-      log.error({ redis: describeTopology(target.topology) }, 'redis is not reachable yet; starting not-ready and retrying in the background');
+      log.error({ redis: describeTopology(target.topology) }, 'redis is not reachable yet; starting without it (serving its own clients) and retrying in the background');
     } else {
       for (const c of all) c.disconnect();
       throw new RedisStartupError(await explainUnreachable(target, timeout, failure));

@@ -3,10 +3,14 @@
 // path before this handler sees the request.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { MetricsHandler } from '../metrics/endpoint.js';
 
-const CONSOLE_DIR = fileURLToPath(new URL('../../../console/public/', import.meta.url));
+// Both through the packages (dependencies of this one), so the same code finds them in the workspace and in the
+// image's `pnpm deploy` output, where they are copies under node_modules.
+const packages = createRequire(import.meta.url);
+const CONSOLE_DIR = join(dirname(packages.resolve('@leadlovers/console/package.json')), 'public/');
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
 /**
@@ -47,13 +51,15 @@ export interface ReadinessCheck {
 export interface RouteOptions {
   nodeId: string;
   readiness: ReadinessCheck[];
+  /** States /readyz's body reports beside its checks without gating its status (Redis). */
+  reported?: ReadinessCheck[] | undefined;
   /** GET /metrics; absent when metrics are served on their own port. */
   metrics: MetricsHandler | undefined;
   /** POST /webhooks/leadlovers/…: the LeadLovers webhook (webhooks/leadlovers.ts). */
   webhook?: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>) | undefined;
 }
 
-export function createRequestHandler({ nodeId, readiness, metrics, webhook }: RouteOptions) {
+export function createRequestHandler({ nodeId, readiness, reported = [], metrics, webhook }: RouteOptions) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (webhook && path.startsWith('/webhooks/')) {
@@ -66,13 +72,14 @@ export function createRequestHandler({ nodeId, readiness, metrics, webhook }: Ro
     if (path === '/readyz') {
       const checks = Object.fromEntries(readiness.map((c) => [c.name, c.check()]));
       const ready = Object.values(checks).every(Boolean);
-      return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not-ready', node: nodeId, checks }));
+      const states = Object.fromEntries(reported.map((c) => [c.name, c.check()]));
+      return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not-ready', node: nodeId, checks, ...states }));
     }
     if (path === '/metrics' && metrics) return metrics(req, res);
     if (path === '/client.js') {
       clientBundle().then(
         (body) => send(res, 200, 'text/javascript; charset=utf-8', body, { 'cache-control': 'no-cache' }),
-        () => send(res, 500, 'application/json', JSON.stringify({ error: 'client bundle unavailable' })),
+        () => send(res, 503, 'application/json', JSON.stringify({ error: 'client bundle not built: run `pnpm build`' })),
       );
       return;
     }
@@ -85,11 +92,13 @@ export function createRequestHandler({ nodeId, readiness, metrics, webhook }: Ro
   };
 }
 
-// The SDK's browser bundle (packages/client), built on the first request and kept; a failed build is retried.
-let bundle: Promise<string> | undefined;
-function clientBundle(): Promise<string> {
-  bundle ??= Promise.all([import('esbuild'), import('../../../../packages/client/build.js')])
-    .then(([esbuild, client]) => client.buildBrowserBundle(esbuild))
+// The SDK's browser bundle, built once by `pnpm build` (@leadlovers/client/bundle, packages/client/dist/bundle/client.js;
+// the test run's global setup writes it too): read on the first request and kept. Missing (sources never built) is a
+// 503 that says so.
+let bundle: Promise<Buffer> | undefined;
+function clientBundle(): Promise<Buffer> {
+  bundle ??= Promise.resolve()
+    .then(() => readFile(packages.resolve('@leadlovers/client/bundle')))
     .catch((err: unknown) => {
       bundle = undefined;
       throw err;

@@ -160,7 +160,7 @@ export const reconnectBackoff = (attempt: number): number => Math.min(100 * 2 **
 
 /**
  * Connects every client and waits until all are ready, at most `timeoutMs`; resolves with why not (undefined
- * once ready). `firstFailure`: give up at the first failed attempt (one REDIS_URL: it goes on not-ready at once
+ * once ready). `firstFailure`: give up at the first failed attempt (one REDIS_URL: it goes on without Redis at once
  * and keeps retrying); otherwise failed attempts are retried by the clients until the bound.
  */
 export async function connectAll(clients: RedisClient[], timeoutMs: number, firstFailure = false): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 // Start-up against Redis settings that lead nowhere: a seed list (REDIS_CLUSTER_NODES, REDIS_SENTINELS) that is
 // unreachable, or reaches a Redis that is not a cluster node / not a Sentinel, fails start-up within its bound
-// with a message naming the setting and what each seed answered; one unreachable REDIS_URL still starts
-// not-ready, on purpose. main.ts turns the failure into exit code 1.
+// with a message naming the setting and what each seed answered; one unreachable REDIS_URL still starts, on
+// purpose (serving its own clients, Redis reported in /readyz's body). main.ts turns the failure into exit code 1.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -58,7 +58,7 @@ describe('Redis start-up with a seed list that leads nowhere', () => {
     expect(notSentinel.message).toContain(`${SHARED_NODE} is not a Sentinel`);
   });
 
-  it('one unreachable REDIS_URL still starts, not-ready', async () => {
+  it('one unreachable REDIS_URL still starts (Redis reported not ready, the node serving alone)', async () => {
     const [port] = (await freePorts(1)) as [number];
     const redis = await connectRedis({ target: loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}` }).redis!, logger, connectTimeoutMs: 1_500 });
     try {

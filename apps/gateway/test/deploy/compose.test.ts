@@ -50,12 +50,19 @@ describe('docker-compose.cluster.yml', () => {
     }
   });
 
-  it('Prometheus scrapes every gateway service directly, as job gateway (the rules assume it)', () => {
+  it("Prometheus scrapes every gateway service directly on its METRICS_PORT, as job gateway (the rules assume it)", () => {
     const jobs = at(prometheusConfig, 'scrape_configs') as { job_name: string; static_configs: { targets: string[] }[] }[];
     const gateway = jobs.find((job) => job.job_name === 'gateway');
     const targets = gateway?.static_configs.flatMap((config) => config.targets) ?? [];
-    expect(targets.sort()).toEqual(['gateway-1:4444', 'gateway-2:4444', 'gateway-3:4444']);
-    for (const target of targets) expect(services[target.split(':')[0] ?? '']).toBeDefined();
+    expect(targets.map((target) => target.split(':')[0]).sort()).toEqual(['gateway-1', 'gateway-2', 'gateway-3']);
+    for (const target of targets) {
+      const [name, port] = target.split(':');
+      const service = services[name ?? ''] as Record<string, unknown>;
+      const environment = at(service, 'environment') as Record<string, string>;
+      // Not PORT (what nginx proxies): /metrics lives on the node's own METRICS_PORT.
+      expect(port, target).toBe(environment.METRICS_PORT);
+      expect(environment.METRICS_PORT).not.toBe(environment.PORT);
+    }
   });
 
   it("each gateway's stop grace period covers the drain timeout", () => {

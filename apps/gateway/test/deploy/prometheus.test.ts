@@ -106,10 +106,10 @@ describe('deploy/prometheus/rules.yml contents', () => {
     }
   });
 
-  it('node-not-ready watches warm MCP workers and Redis, node-down the scrape', () => {
+  it('node-not-ready watches warm MCP workers (readiness does not depend on Redis), node-down the scrape', () => {
     const byName = new Map(rules().map((rule) => [rule.alert ?? rule.record, rule]));
     expect(byName.get('GatewayNodeNotReady')?.expr).toMatch(/gateway_mcp_workers\{state="ready"\} == 0/);
-    expect(byName.get('GatewayNodeNotReady')?.expr).toMatch(/gateway_redis_up == 0/);
+    expect(byName.get('GatewayNodeNotReady')?.expr).not.toMatch(/gateway_redis_up/);
     expect(byName.get('GatewayRedisDown')?.expr).toMatch(/gateway_redis_up == 0/);
     expect(byName.get('GatewayNodeDown')?.expr).toMatch(/^up\{job="gateway"\} == 0$/);
     expect(byName.get('GatewayMcpChildRestarts')?.expr).toMatch(/increase\(gateway_mcp_child_restarts_total\[/);
@@ -125,7 +125,7 @@ describe('deploy/prometheus/rules.yml contents', () => {
     );
     expect(unknown).toEqual([]);
     // The extraction itself sees the names (so an empty "unknown" list means something).
-    expect(metricNamesIn(rules().find((rule) => rule.alert === 'GatewayNodeNotReady')?.expr ?? '')).toEqual(['gateway_mcp_workers', 'gateway_redis_up']);
+    expect(metricNamesIn(rules().find((rule) => rule.alert === 'GatewayRedisDown')?.expr ?? '')).toEqual(['gateway_redis_up']);
   });
 
   it('the server-error ratio excludes exactly the client-caused codes (and draining): every protocol code is classified', () => {

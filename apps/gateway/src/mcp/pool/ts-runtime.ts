@@ -1,6 +1,8 @@
-// How to run one of our own source files in another thread or process when there is no build step: a .ts file
-// needs tsx's loader (`--import tsx`), which a worker thread started under vitest, or a child process, does not
-// inherit. The pool uses it for its worker threads; server-command.ts to start the MCP server.
+// How to run one of our own files in another thread or process, from the sources or compiled. Compiled (`pnpm
+// build`, `pnpm start`, the image) every entry is JavaScript and runs on plain Node. From the sources (tests, tsx)
+// a .ts file needs tsx's loader (`--import tsx`), which a worker thread started under vitest, or a child process,
+// does not inherit; tsx is a development dependency, so a production install cannot run TypeScript at all. The
+// pool uses this for its worker threads; server-command.ts to start the MCP server.
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -8,12 +10,28 @@ let tsxLoaderHref: string | undefined;
 
 /** The file: URL of tsx's loader, resolved from this package so it works from any working directory. */
 export function tsxLoader(): string {
-  tsxLoaderHref ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  if (tsxLoaderHref) return tsxLoaderHref;
+  try {
+    tsxLoaderHref = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  } catch {
+    throw new Error(
+      'a TypeScript file cannot run here: tsx, the TypeScript loader, is a development dependency and this install has none; run the compiled JavaScript (`pnpm build`, then a .js entry)',
+    );
+  }
   return tsxLoaderHref;
 }
 
 function isTypeScript(path: string): boolean {
   return /\.[mc]?ts$/.test(path);
+}
+
+/**
+ * The extension of the files beside `moduleUrl`: '.ts' when that module runs from its TypeScript source, '.js'
+ * once compiled. An entry a module starts (a thread, a child) is named with it, so sources start sources and
+ * compiled code starts compiled code.
+ */
+export function siblingExtension(moduleUrl: string): '.ts' | '.js' {
+  return isTypeScript(new URL(moduleUrl).pathname) ? '.ts' : '.js';
 }
 
 /** V8 heap sizing flags are per process: a Worker refuses them in its execArgv (ERR_WORKER_INVALID_EXEC_ARGV). */
@@ -34,7 +52,7 @@ export function runnableFile(file: URL | string, parentArgv: readonly string[] =
 /**
  * Command and arguments that start `file` as a child process with this Node binary. Node runs the file itself (no
  * shell, npm or tsx CLI in between), so the pid we hold is the process that serves, and killing it leaves no
- * grandchild behind.
+ * grandchild behind. A .ts file gets tsx's loader (development only: see tsxLoader()).
  */
 export function nodeCommand(file: URL | string): { command: string; args: string[] } {
   const path = file instanceof URL || file.startsWith('file:') ? fileURLToPath(file) : file;

@@ -1,15 +1,15 @@
-// Starts the pool's workers: `size` piscina threads running ../worker/thread-entry.ts, or with `inline` as many
-// InlineWorkers on the main thread; the fleet adopts each one (a thread once its hello arrives). piscina only keeps
+// Starts the pool's workers: `size` piscina threads running ../worker/thread-entry (.ts from the sources, .js
+// compiled), or with `inline` as many InlineWorkers on the main thread; the fleet adopts each one (a thread once its hello arrives). piscina only keeps
 // the threads alive: calls go over each worker's own port, in batches (worker-handle.ts), as piscina's one message
 // per task, each way, cost the main thread more than the rest of a call's dispatch.
 import { Piscina } from 'piscina';
 import { isWorkerHello, type WorkerConfig } from '../messages.js';
 import { InlineWorker } from '../worker/inline-worker.js';
 import type { WorkerFleet } from './fleet.js';
-import { runnableFile } from './ts-runtime.js';
+import { runnableFile, siblingExtension } from './ts-runtime.js';
 
 /** The piscina thread entry, resolved at runtime (a .ts file gets the tsx loader: see ts-runtime.ts). */
-export const THREAD_ENTRY = new URL('../worker/thread-entry.ts', import.meta.url);
+export const THREAD_ENTRY = new URL(`../worker/thread-entry${siblingExtension(import.meta.url)}`, import.meta.url);
 
 export interface PoolWorkers {
   /** Ends the threads (or closes the inline workers' ports), after the fleet has closed their children. */

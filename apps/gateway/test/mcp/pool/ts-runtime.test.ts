@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { nodeCommand, runnableFile, tsxLoader } from '../../../src/mcp/pool/ts-runtime.js';
+import { nodeCommand, runnableFile, siblingExtension, tsxLoader } from '../../../src/mcp/pool/ts-runtime.js';
 import { THREAD_ENTRY } from '../../../src/mcp/pool/worker-threads.js';
 import { childPidsOf, expectGone } from '../helpers.js';
 
@@ -18,6 +18,13 @@ describe('ts-runtime', () => {
     expect(ts.execArgv.filter((arg) => arg === tsxLoader())).toHaveLength(1);
     expect(ts.execArgv.slice(0, process.execArgv.length)).toEqual(process.execArgv);
     expect(runnableFile('/srv/worker.js').execArgv).toEqual(process.execArgv);
+  });
+
+  it('names sibling entries .ts from the sources and .js once compiled, so each runs its own kind', () => {
+    expect(siblingExtension(import.meta.url)).toBe('.ts');
+    expect(siblingExtension('file:///app/dist/mcp/pool/worker-threads.js')).toBe('.js');
+    expect(siblingExtension('file:///src/a.mts')).toBe('.ts');
+    expect(THREAD_ENTRY.pathname.endsWith('/src/mcp/worker/thread-entry.ts')).toBe(true);
   });
 
   it("drops the process-wide V8 heap flags a worker refuses, and keeps the others", () => {
