@@ -112,7 +112,7 @@ export const EnvSchema = z
     EVENT_ABUSE_WINDOWS: int(5, 1, 1_000),
     /** Inbound Socket.IO packets of any kind (events, acks, CONNECTs, binary attachments) per connection per event window; 0: 20 × EVENTS_PER_10S. */
     PACKETS_PER_WINDOW: int(0, 0, 100_000_000),
-    /** Inbound bytes per connection per event window; 0: 32 × MAX_MESSAGE_BYTES. */
+    /** Inbound bytes per connection per event window; 0: EVENTS_PER_10S × MAX_MESSAGE_BYTES (what a client within the event limit can send). */
     PACKET_BYTES_PER_WINDOW: int(0, 0, 1_000_000_000_000),
     AUTH_TIMEOUT_MS: int(5_000, 100, 120_000),
     HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100, 600_000),
@@ -353,7 +353,7 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
       eventWindowMs: env.EVENT_RATE_WINDOW_MS,
       eventAbuseWindows: env.EVENT_ABUSE_WINDOWS,
       packetsPerWindow: env.PACKETS_PER_WINDOW || 20 * env.EVENTS_PER_10S,
-      packetBytesPerWindow: env.PACKET_BYTES_PER_WINDOW || 32 * env.MAX_MESSAGE_BYTES,
+      packetBytesPerWindow: env.PACKET_BYTES_PER_WINDOW || env.EVENTS_PER_10S * env.MAX_MESSAGE_BYTES,
       authTimeoutMs: env.AUTH_TIMEOUT_MS,
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,

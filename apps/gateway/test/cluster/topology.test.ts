@@ -2,6 +2,7 @@
 // consistent, WebSocket upgrade) in front of three gateway nodes sharing Redis. Clients connect over wss:// from
 // distinct loopback addresses, so they land on different nodes; nothing here is mocked. Needs nginx and openssl.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
 import type { SessionReplaced } from '@leadlovers/protocol';
 import { Redis } from 'ioredis';
@@ -193,6 +194,32 @@ describe('cluster topology: nginx (TLS, sticky by address) â†’ 3 gateway nodes â
     }
     // The polling requests and the upgrade request of each client all went to the same node.
     await expectStickyAndClean(upgrading, true);
+  });
+
+  it("keeps secrets out of nginx's access log: a ?token= client's JWT and a webhook path's secret", async () => {
+    const jwt = await token('t-log-secrets');
+    // ?token= over polling then WebSocket: every request of the session carries the JWT in its query.
+    const client = clusterClient(cluster, SOURCE_ADDRESSES[0] ?? '127.0.0.2', jwt, ['polling', 'websocket'], 'query');
+    clients.push(client);
+    await connectClient(client);
+    expect((await sendPrompt(client.socket, PROMPT)).isSuccess).toBe(true);
+    const hookSecret = `hook-secret-${randomUUID()}`;
+    const hook = (await probe(`${cluster.httpsUrl}/webhooks/leadlovers/acc-logs/${hookSecret}?token=${jwt}`, { ca: cluster.caCert })).status;
+    expect(hook).toBeGreaterThanOrEqual(400);
+    client.close();
+    const lines = await waitFor(
+      'the nginx log lines of the ?token= client and the webhook',
+      async () => {
+        const text = readFileSync(cluster.accessLogPath, 'utf8');
+        return text.includes('acc-logs') && requestsOf(cluster, client).length > 0 ? text : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 50 },
+    );
+    expect(lines).not.toContain(jwt.split('.')[2]);
+    expect(lines).not.toContain(jwt.split('.')[1]);
+    expect(lines).not.toContain(hookSecret);
+    expect(lines).toContain('/webhooks/leadlovers/acc-logs/[redacted]');
+    expect(requestsOf(cluster, client).some((entry) => entry.transport === 'polling' && entry.sid !== '')).toBe(true);
   });
 
   it('kicks the older connection of a user that connects again through another node', async () => {

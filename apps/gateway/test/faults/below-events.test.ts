@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/async.js';
 import { sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
-import { connectRaw, openRaw, type RawSocket } from '../helpers/raw-socket.js';
+import { connectRaw, openRaw, type RawWebSocket } from '../helpers/raw-websocket.js';
 import { record } from './ledger.js';
 
 const readyz = async (url: string) => {
@@ -23,7 +23,7 @@ describe('packet floods on a logged-in connection', () => {
   let gw: TestGateway;
   let bystander: Client;
   beforeAll(async () => {
-    // Defaults: EVENTS_PER_10S=100 → 2 000 packets and 32 × 32 KiB bytes per window for every connection.
+    // Defaults: EVENTS_PER_10S=100 → 2 000 packets and 100 × 32 KiB bytes per window for every connection.
     gw = await startGateway({});
     bystander = await gw.connect('ack-bystander');
   });
@@ -93,7 +93,7 @@ describe('CONNECT floods without a token', () => {
   });
 
   it('a flood of connections each sending bad tokens: every one closed by its fourth CONNECT, one log line', async () => {
-    const flooders: RawSocket[] = [];
+    const flooders: RawWebSocket[] = [];
     for (let i = 0; i < 20; i++) flooders.push(await openRaw(gw.url));
     for (const raw of flooders) for (let k = 0; k < 10; k++) raw.send(`40${JSON.stringify({ token: `bad.token.${k}` })}`);
     await Promise.all(flooders.map((raw) => raw.closed));
@@ -110,7 +110,7 @@ describe('Engine.IO sessions that never log in', () => {
     // MAX_CONNECTIONS=5: handshakes pass up to 5 + 8 (headroom, so a CONNECT at the limit hears OVERLOADED).
     const gw = await startGateway({ AUTH_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '5' });
     try {
-      const open: RawSocket[] = [];
+      const open: RawWebSocket[] = [];
       const refused: string[] = [];
       for (let i = 0; i < 20; i++) {
         try {

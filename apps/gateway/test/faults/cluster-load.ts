@@ -555,7 +555,7 @@ export async function lastNodes(cluster: FaultCluster, clients: LoadClient[]): P
     'nginx log lines of every closed client',
     async () => {
       const log = readAccessLog(cluster).filter((entry) => entry.status === 101);
-      const found = clients.map((client) => log.filter((entry) => entry.request.includes(`client=${client.tag}`)).pop());
+      const found = clients.map((client) => log.filter((entry) => entry.client === client.tag).pop());
       return found.every(Boolean) ? found.map((entry) => nodeOfUpstream(cluster, entry!.upstream_addr)) : undefined;
     },
     { timeoutMs: 10_000, intervalMs: 100 },

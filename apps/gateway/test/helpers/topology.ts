@@ -17,7 +17,12 @@ export const SOURCE_ADDRESSES = Array.from({ length: 12 }, (_, i) => `127.0.0.${
 export interface AccessLogEntry {
   time: string;
   remote_addr: string;
+  /** "GET /socket.io/ HTTP/1.1": method, path (webhook secrets masked) and protocol; never the query string. */
   request: string;
+  /** The query's transport, sid and client label (the only query arguments nginx logs). */
+  transport: string;
+  sid: string;
+  client: string;
   status: number;
   /** "127.0.0.1:40123", or a list ("a, b") when nginx retried on another node. */
   upstream_addr: string;
@@ -50,10 +55,10 @@ export function servedBy(cluster: LocalCluster, entry: AccessLogEntry): string |
  */
 export async function nodeForAddress(cluster: LocalCluster, address: string): Promise<string> {
   const tag = randomUUID();
-  const response = await probe(`${cluster.httpsUrl}/healthz?probe=${tag}`, { ca: cluster.caCert, localAddress: address });
+  const response = await probe(`${cluster.httpsUrl}/healthz?client=${tag}`, { ca: cluster.caCert, localAddress: address });
   if (response.status !== 200) throw new Error(`GET /healthz from ${address}: HTTP ${response.status} ${response.body}`);
   // nginx writes the log line when it finalizes the request, which may be just after the client has the answer.
-  const entry = (await eventually(() => readAccessLog(cluster).find((line) => line.request.includes(tag)), 100, 20)) as AccessLogEntry;
+  const entry = (await eventually(() => readAccessLog(cluster).find((line) => line.client === tag), 100, 20)) as AccessLogEntry;
   if (entry.remote_addr !== address) throw new Error(`nginx saw ${entry.remote_addr}, not ${address}: is the source address bound?`);
   const fromLog = servedBy(cluster, entry);
   if (!fromLog) throw new Error(`upstream ${entry.upstream_addr} is none of the nodes`);
@@ -81,7 +86,7 @@ export type Transports = Array<'polling' | 'websocket'>;
  * and `rejectUnauthorized` but not `localAddress`, so an https.Agent bound to the address carries it.
  * The option types declare `agent` as string | boolean and omit `localAddress`, hence the cast.
  */
-export function clusterClient(cluster: LocalCluster, address: string, token: string, transports?: Transports): ClusterClient {
+export function clusterClient(cluster: LocalCluster, address: string, token: string, transports?: Transports, tokenIn: 'auth' | 'query' = 'auth'): ClusterClient {
   const agent = new Agent({ localAddress: address, ca: cluster.caCert, keepAlive: true });
   const tag = randomUUID();
   const options = {
@@ -90,8 +95,7 @@ export function clusterClient(cluster: LocalCluster, address: string, token: str
     forceNew: true,
     timeout: 15_000,
     ...(transports ? { transports } : {}),
-    auth: { token },
-    query: { client: tag },
+    ...(tokenIn === 'auth' ? { auth: { token }, query: { client: tag } } : { query: { client: tag, token } }),
     ca: cluster.caCert,
     localAddress: address,
     agent,
@@ -136,7 +140,7 @@ export function connectClient(client: ClusterClient, timeoutMs = 15_000): Promis
 
 /** nginx's log lines of one client's requests (a WebSocket is logged when it closes). */
 export function requestsOf(cluster: LocalCluster, client: ClusterClient): AccessLogEntry[] {
-  return readAccessLog(cluster).filter((entry) => entry.request.includes(`client=${client.tag}`));
+  return readAccessLog(cluster).filter((entry) => entry.client === client.tag);
 }
 
 export function transportName(client: ClusterClient): string | undefined {

@@ -3,7 +3,7 @@
 // socket.io-client's own checks or pacing in between.
 import WebSocket from 'ws';
 
-export interface RawSocket {
+export interface RawWebSocket {
   readonly ws: WebSocket;
   /** Every text frame received, in order (Engine.IO open `0…`, Socket.IO packets `4…`, pings `2`). */
   readonly frames: string[];
@@ -16,7 +16,7 @@ export interface RawSocket {
 }
 
 /** Opens an Engine.IO WebSocket session (no Socket.IO CONNECT yet); rejects with the HTTP refusal's status and body. */
-export function openRaw(url: string, timeoutMs = 5_000): Promise<RawSocket> {
+export function openRaw(url: string, timeoutMs = 5_000): Promise<RawWebSocket> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
   const frames: string[] = [];
   const waiters = new Set<{ test: (frame: string) => boolean; resolve: (frame: string) => void }>();
@@ -34,7 +34,7 @@ export function openRaw(url: string, timeoutMs = 5_000): Promise<RawSocket> {
     }
   });
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  const raw: RawSocket = {
+  const raw: RawWebSocket = {
     ws,
     frames,
     send: (frame) => {
@@ -76,7 +76,7 @@ export function openRaw(url: string, timeoutMs = 5_000): Promise<RawSocket> {
 }
 
 /** Opens a session and completes the Socket.IO CONNECT with this token. */
-export async function connectRaw(url: string, token: string): Promise<RawSocket> {
+export async function connectRaw(url: string, token: string): Promise<RawWebSocket> {
   const raw = await openRaw(url);
   raw.send(`40${JSON.stringify({ token })}`);
   await raw.next((frame) => frame.startsWith('40{"sid"'));
