@@ -193,6 +193,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     cancellations,
     rescheduleExpiry: lifecycle.rescheduleExpiry,
     suggestions,
+    refusedEvents: metrics.refusedEvents,
   };
   const registerEvents = createEventHandlers(eventDeps);
 

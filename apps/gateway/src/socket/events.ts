@@ -16,6 +16,8 @@ import type { Mailbox } from '../store/mailbox.js';
 import type { SuggestionService } from '../suggest/service.js';
 import type { GatewaySocket } from '../shared/socket.js';
 import { SocketReplyPort, type Delivery } from './delivery.js';
+import { answerRefusal, eventName } from './refusals.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 
 const CLIENT_EVENTS = new Set<string>([
   EVENTS.sendPrompt,
@@ -47,6 +49,8 @@ export interface EventDeps {
   rescheduleExpiry(socket: GatewaySocket, expiresAt: number | null): void;
   /** suggest-prompts: completions from the planner's grammar, the user's history and the account's data. */
   suggestions: SuggestionService;
+  /** Events refused before their handler (unknown, hostile payload, missing ack), by code. */
+  refusedEvents: GatewayMetrics['refusedEvents'];
 }
 
 type Handler = (socket: GatewaySocket, payload: unknown, ack: Ack | undefined) => Promise<void>;
@@ -78,12 +82,14 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
     const handle = (socket: GatewaySocket, args: unknown[]): void => {
       const { payload, ack } = splitArgs(args);
       if (needsAck && !ack) {
+        deps.refusedEvents.inc({ code: 'INVALID_PAYLOAD' });
         fail(socket, event, new GatewayError('INVALID_PAYLOAD', `${event} needs an acknowledgement callback`), undefined);
         return;
       }
       // send-prompt and call-tool run the same check themselves, answering in the PromptResponse shape.
       const hostile = event === EVENTS.sendPrompt || event === EVENTS.callTool ? undefined : hostilePayload(payload);
       if (hostile) {
+        deps.refusedEvents.inc({ code: 'INVALID_PAYLOAD' });
         fail(socket, event, new GatewayError('INVALID_PAYLOAD', `Invalid ${event} payload: ${hostile}`), ack);
         return;
       }
@@ -159,13 +165,17 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
     ack?.({ ok: true, data: { expiresAt: verified.expiresAt === null ? null : new Date(verified.expiresAt).toISOString() } });
   });
 
-  // A middleware, not onAny: it runs after the event rate limit (event-limit.ts), so dropped events get no answer.
+  // A middleware, not onAny: it runs after the event rate limit (event-limit.ts), which answers what it drops.
+  // An unknown event sent with an ack gets the ack answered UNKNOWN_EVENT; one without, the `error` event.
   // Socket.IO calls a middleware without the socket, so this one closure per socket remains.
-  const refuseUnknown = (socket: GatewaySocket) => ([event]: unknown[], next: (err?: Error) => void) => {
+  const refuseUnknown = (socket: GatewaySocket) => (packet: unknown[], next: (err?: Error) => void) => {
+    const [event] = packet;
     if (typeof event === 'string' && CLIENT_EVENTS.has(event)) return next();
-    const name = String(event).slice(0, 64);
+    const name = eventName(event);
+    const message = `Unknown event "${name}"`;
     log.warn({ ...ids(socket), event: name }, 'unknown event');
-    socket.emit('error', { code: 'UNKNOWN_EVENT', message: `Unknown event "${name}"`, event: name });
+    deps.refusedEvents.inc({ code: 'UNKNOWN_EVENT' });
+    if (!answerRefusal(packet, 'UNKNOWN_EVENT', message)) socket.emit('error', { code: 'UNKNOWN_EVENT', message, event: name });
   };
 
   function onError(this: GatewaySocket, err: Error): void {
