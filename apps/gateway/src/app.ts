@@ -72,6 +72,9 @@ export interface Gateway {
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
+  if (origins.acceptsNullOrigin) {
+    logger.warn({ env: config.env }, 'dev mode: the null Origin (pages opened from file://, sandboxed iframes) is accepted; production refuses it');
+  }
   const admission = createAdmission({
     maxConnections: config.shedding.maxConnections,
     maxRssBytes: config.shedding.maxRssBytes,
