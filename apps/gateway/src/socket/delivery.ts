@@ -2,11 +2,13 @@
 // with an ack and its socket is still here, the ack IS the delivery (one frame); the client confirms it later
 // (`received` on its next request, or ack-response) and until then a reconnect re-sends it. Without an ack the
 // response is emitted with a receipt callback whose call clears the mailbox. When the asking socket is gone
-// (replaced, reconnecting) the user's room gets it, on whichever node the user now is.
+// (replaced, reconnecting) the user's room gets it, on whichever node the user now is. A connection that does not
+// take part in confirmations (confirmations.ts) gets each response once: what reaches it leaves the mailbox.
 import type { Logger } from 'pino';
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import type { ReplyPort } from '../core/types.js';
 import type { Mailbox } from '../store/mailbox.js';
+import type { ConfirmationTracker } from './confirmations.js';
 import { userRoom, type GatewayServer, type GatewaySocket } from '../shared/socket.js';
 
 const RECEIPT_TIMEOUT_MS = 30_000;
@@ -17,14 +19,36 @@ export interface Delivery {
    * here, else as a prompt-response event to that socket (its receipt clears the mailbox), else to the user's room,
    * reaching their live socket on whichever node.
    */
-  deliver(userId: string, response: PromptResponse, socketId: string | undefined, ack: ((response: PromptResponse) => void) | undefined): void;
+  deliver(userId: string, response: PromptResponse, socketId: string | undefined, ack: ((response: PromptResponse) => void) | undefined, confirms?: boolean): void;
   /** prompt-progress of a request that asked for it: to its socket, or to the user's room when that is gone. */
   progress(userId: string, originSocketId: string | undefined, progress: PromptProgress): void;
-  /** Re-sends undelivered responses to a socket that just connected. */
-  replay(socket: GatewaySocket, responses: PromptResponse[]): void;
+  /**
+   * Re-sends undelivered responses to a socket that just connected; resolves with how many it sent. To a socket
+   * that does not confirm, each one only if it takes it out of the mailbox first (so no other node sends it too).
+   */
+  replay(socket: GatewaySocket, responses: PromptResponse[]): Promise<number>;
 }
 
-export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logger): Delivery {
+export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logger, confirmations?: ConfirmationTracker): Delivery {
+  const take = (userId: string, requestId: string): Promise<boolean> => mailbox.ack(userId, requestId);
+  const forget = (userId: string, requestId: string): void => {
+    take(userId, requestId).catch((err: unknown) => logger.warn({ err, userId, requestId }, 'mailbox removal after a once-only delivery failed'));
+  };
+  /** The asking socket is gone and never confirmed: the response goes to the user's socket now only if none confirms. */
+  const toRoomOnce = (userId: string, response: PromptResponse): void => {
+    const room = userRoom(userId);
+    io.in(room)
+      .fetchSockets()
+      .then(async (sockets) => {
+        // A confirming connection confirms it: the mailbox keeps it until then. None at all: the next connect gets it.
+        if (sockets.some((socket) => socket.data.confirms)) io.to(room).emit('prompt-response', response);
+        else if (sockets.length > 0 && (await take(userId, response.requestId))) for (const socket of sockets) socket.emit('prompt-response', response);
+      })
+      .catch((err: unknown) => {
+        logger.warn({ err, userId, requestId: response.requestId }, 'could not find the user\'s sockets; sending to their room');
+        io.to(room).emit('prompt-response', response);
+      });
+  };
   const sendWithReceipt = (socket: GatewaySocket, userId: string, response: PromptResponse): void => {
     // The typed ack of 'prompt-response' is optional for clients; with a timeout the server waits for it.
     const emitter = socket.timeout(RECEIPT_TIMEOUT_MS) as unknown as {
@@ -32,6 +56,7 @@ export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logg
     };
     emitter.emit('prompt-response', response, (err) => {
       if (err) return; // no receipt: the response stays in the mailbox until ack-response or a reconnect
+      confirmations?.note(socket);
       mailbox.ack(userId, response.requestId).catch((error: unknown) => logger.warn({ err: error }, 'mailbox ack after receipt failed'));
     });
   };
@@ -41,21 +66,37 @@ export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logg
   };
 
   return {
-    deliver(userId, response, socketId, ack) {
+    deliver(userId, response, socketId, ack, confirms = true) {
       const socket = liveSocket(socketId);
-      if (!socket) io.to(userRoom(userId)).emit('prompt-response', response);
-      else if (ack) ack(response);
+      if (!socket) {
+        if (confirms) io.to(userRoom(userId)).emit('prompt-response', response);
+        else toRoomOnce(userId, response);
+        return;
+      }
+      if (ack) ack(response);
       else sendWithReceipt(socket, userId, response);
+      if (!socket.data.confirms) forget(userId, response.requestId);
     },
     progress(userId, originSocketId, progress) {
       const socket = liveSocket(originSocketId);
       if (socket) socket.emit('prompt-progress', progress);
       else io.to(userRoom(userId)).emit('prompt-progress', progress);
     },
-    replay(socket, responses) {
-      for (const response of responses) {
-        sendWithReceipt(socket, socket.data.user.id, { ...response, metadata: { ...response.metadata, replayed: true } });
+    async replay(socket, responses) {
+      const userId = socket.data.user.id;
+      const send = (response: PromptResponse) => sendWithReceipt(socket, userId, { ...response, metadata: { ...response.metadata, replayed: true } });
+      if (socket.data.confirms) {
+        for (const response of responses) send(response);
+        return responses.length;
       }
+      const taken = await Promise.all(responses.map((response) => take(userId, response.requestId)));
+      let sent = 0;
+      for (const [i, response] of responses.entries()) {
+        if (!taken[i]) continue;
+        send(response);
+        sent += 1;
+      }
+      return sent;
     },
   };
 }
@@ -71,10 +112,12 @@ export class SocketReplyPort implements ReplyPort {
     private readonly userId: string,
     private readonly socketId: string,
     private readonly ack: ((response: PromptResponse) => void) | undefined,
+    /** The asking socket's socket.data: whether it confirms is read when the answer is ready (it may have confirmed since). */
+    private readonly socketData?: { confirms: boolean },
   ) {}
 
   reply(response: PromptResponse): void {
-    this.delivery.deliver(this.userId, response, this.socketId, this.ack);
+    this.delivery.deliver(this.userId, response, this.socketId, this.ack, this.socketData?.confirms ?? true);
   }
 
   progress(progress: PromptProgress): void {

@@ -17,6 +17,7 @@ import type { SuggestionService } from '../suggest/service.js';
 import type { GatewaySocket } from '../shared/socket.js';
 import { SocketReplyPort, type Delivery } from './delivery.js';
 import { answerRefusal, eventName } from './refusals.js';
+import { carriesConfirmations, type ConfirmationTracker } from './confirmations.js';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 
 const CLIENT_EVENTS = new Set<string>([
@@ -49,6 +50,8 @@ export interface EventDeps {
   rescheduleExpiry(socket: GatewaySocket, expiresAt: number | null): void;
   /** suggest-prompts: completions from the planner's grammar, the user's history and the account's data. */
   suggestions: SuggestionService;
+  /** Whether a connection takes part in confirmations; confirmations seen here are noted. */
+  confirmations: ConfirmationTracker;
   /** Events refused before their handler (unknown, hostile payload, missing ack), by code. */
   refusedEvents: GatewayMetrics['refusedEvents'];
 }
@@ -107,7 +110,8 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
   // Every path answers through the request's port (once the response is stored); the ack after the core is
   // only a backstop, a no-op when delivery already answered: Socket.IO sends an ack at most once.
   const request = (handler: RequestCore['sendPrompt']): Handler => (socket, payload, ack) => {
-    const port = new SocketReplyPort(deps.delivery, socket.data.user.id, socket.id, ack);
+    if (carriesConfirmations(payload)) deps.confirmations.note(socket);
+    const port = new SocketReplyPort(deps.delivery, socket.data.user.id, socket.id, ack, socket.data);
     return deps.inFlight.track(handler(socket.data.user, payload, port).then((response) => ack?.(response)));
   };
   on(EVENTS.sendPrompt, false, request(deps.core.sendPrompt));
@@ -148,6 +152,7 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
     const { user } = socket.data;
     const parsed = AckResponseSchema.safeParse(payload);
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid ack-response payload: ${describeZodError(parsed.error)}`);
+    deps.confirmations.note(socket);
     const removed = 'requestIds' in parsed.data ? await deps.mailbox.ackMany(user.id, parsed.data.requestIds) : await deps.mailbox.ack(user.id, parsed.data.requestId);
     ack?.({ ok: true, data: { removed } });
   });
