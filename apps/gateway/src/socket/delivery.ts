@@ -9,6 +9,7 @@ import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import type { ReplyPort } from '../core/types.js';
 import type { Mailbox } from '../store/mailbox.js';
 import type { ConfirmationTracker } from './confirmations.js';
+import { createOnceDelivery } from './once-delivery.js';
 import { userRoom, type GatewayServer, type GatewaySocket } from '../shared/socket.js';
 
 const RECEIPT_TIMEOUT_MS = 30_000;
@@ -30,25 +31,7 @@ export interface Delivery {
 }
 
 export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logger, confirmations?: ConfirmationTracker): Delivery {
-  const take = (userId: string, requestId: string): Promise<boolean> => mailbox.ack(userId, requestId);
-  const forget = (userId: string, requestId: string): void => {
-    take(userId, requestId).catch((err: unknown) => logger.warn({ err, userId, requestId }, 'mailbox removal after a once-only delivery failed'));
-  };
-  /** The asking socket is gone and never confirmed: the response goes to the user's socket now only if none confirms. */
-  const toRoomOnce = (userId: string, response: PromptResponse): void => {
-    const room = userRoom(userId);
-    io.in(room)
-      .fetchSockets()
-      .then(async (sockets) => {
-        // A confirming connection confirms it: the mailbox keeps it until then. None at all: the next connect gets it.
-        if (sockets.some((socket) => socket.data.confirms)) io.to(room).emit('prompt-response', response);
-        else if (sockets.length > 0 && (await take(userId, response.requestId))) for (const socket of sockets) socket.emit('prompt-response', response);
-      })
-      .catch((err: unknown) => {
-        logger.warn({ err, userId, requestId: response.requestId }, 'could not find the user\'s sockets; sending to their room');
-        io.to(room).emit('prompt-response', response);
-      });
-  };
+  const once = createOnceDelivery(io, mailbox, logger);
   const sendWithReceipt = (socket: GatewaySocket, userId: string, response: PromptResponse): void => {
     // The typed ack of 'prompt-response' is optional for clients; with a timeout the server waits for it.
     const emitter = socket.timeout(RECEIPT_TIMEOUT_MS) as unknown as {
@@ -70,12 +53,12 @@ export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logg
       const socket = liveSocket(socketId);
       if (!socket) {
         if (confirms) io.to(userRoom(userId)).emit('prompt-response', response);
-        else toRoomOnce(userId, response);
+        else once.toRoom(userId, response);
         return;
       }
       if (ack) ack(response);
       else sendWithReceipt(socket, userId, response);
-      if (!socket.data.confirms) forget(userId, response.requestId);
+      if (!socket.data.confirms) once.delivered(userId, response.requestId);
     },
     progress(userId, originSocketId, progress) {
       const socket = liveSocket(originSocketId);
@@ -84,19 +67,11 @@ export function createDelivery(io: GatewayServer, mailbox: Mailbox, logger: Logg
     },
     async replay(socket, responses) {
       const userId = socket.data.user.id;
-      const send = (response: PromptResponse) => sendWithReceipt(socket, userId, { ...response, metadata: { ...response.metadata, replayed: true } });
-      if (socket.data.confirms) {
-        for (const response of responses) send(response);
-        return responses.length;
+      const sending = socket.data.confirms ? responses : await once.take(userId, responses);
+      for (const response of sending) {
+        sendWithReceipt(socket, userId, { ...response, metadata: { ...response.metadata, replayed: true } });
       }
-      const taken = await Promise.all(responses.map((response) => take(userId, response.requestId)));
-      let sent = 0;
-      for (const [i, response] of responses.entries()) {
-        if (!taken[i]) continue;
-        send(response);
-        sent += 1;
-      }
-      return sent;
+      return sending.length;
     },
   };
 }
