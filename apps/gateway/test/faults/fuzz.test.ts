@@ -224,6 +224,15 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
     await cluster?.stop();
   }, 60_000);
 
+  function encodable(args: unknown[]): boolean {
+    try {
+      JSON.stringify(args);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
@@ -262,6 +271,9 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
   }
 
   async function fuzzOne(event: string, args: unknown[], withAck: boolean): Promise<void> {
+    // A value socket.io-client cannot encode (fc.anything can make an object whose prototype is a Date: JSON, and
+    // so the client's encoder, throws on it) never reaches the wire: nothing for the gateway to answer.
+    if (!encodable(args)) return;
     attacks += 1;
     errorsSeen.length = 0;
     responsesSeen.length = 0;

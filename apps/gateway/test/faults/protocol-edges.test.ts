@@ -3,6 +3,7 @@
 // the per-socket limit with ack ids, hostile payloads. Every refusal answers the ack that was asked for (nobody
 // waits for a timeout), carries a code, and is counted in /metrics.
 import { SignJWT } from 'jose';
+import { PromptResponseSchema } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
@@ -72,7 +73,9 @@ describe('raw-frame clients against one gateway', () => {
     ];
     await socket.send(frames.join('\x1e4'));
     for (let i = 0; i < 6; i++) expect(firstArg(await socket.next(ackOf(10 + i), 10)), `ack ${10 + i}`).toMatchObject({ ok: true });
-    expect(firstArg(await socket.next(ackOf(20)))).toMatchObject({ isSuccess: false, code: 'RATE_LIMITED', requestId: 'over-1' });
+    const refusedPrompt = firstArg(await socket.next(ackOf(20)));
+    expect(refusedPrompt).toMatchObject({ isSuccess: false, code: 'RATE_LIMITED', requestId: 'over-1' });
+    expect(PromptResponseSchema.safeParse(refusedPrompt).success).toBe(true);
     expect(firstArg(await socket.next(ackOf(21)))).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
     expect(firstArg(await socket.next(ackOf(22)))).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
     expect(valueOf(await scrape(gw.url), 'gateway_rate_limited_requests_total')).toBe(before + 3);
