@@ -91,7 +91,7 @@ async function connect(p: ConnectParams): Promise<ConnectResult> {
       attempted++;
       const userId = `${p.userPrefix}${i}`;
       const account = `${p.accountPrefix}${Math.floor(i / Math.max(1, p.usersPerAccount))}`;
-      const auth = p.target === 'gateway' ? { token: await mintToken(p.secret ?? '', { userId, account, ttlSeconds: 3600 }) } : { userId, account };
+      const auth = p.target === 'gateway' ? { token: await mintToken(p.secret ?? '', { userId, account, ttlSeconds: 3600 }), resume: true } : { userId, account };
       const socket = io(p.url, {
         autoConnect: false,
         reconnection: false,

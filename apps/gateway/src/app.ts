@@ -24,6 +24,8 @@ import { createRequestCore } from './core/request-core.js';
 import type { SessionRegistry } from './session/registry.js';
 import { createServerKicker } from './session/kicker.js';
 import { createDelivery } from './socket/delivery.js';
+import { createConfirmationTracker } from './socket/confirmations.js';
+import { MemoryConfirmingUsers, type ConfirmingUsers } from './store/confirming-users.js';
 import { createEventLimit } from './socket/event-limit.js';
 import { createEventHandlers, type EventDeps } from './socket/events.js';
 import { listPresence } from './socket/presence.js';
@@ -51,6 +53,8 @@ export interface GatewayDeps {
   history: HistoryStore;
   /** Admission and completion of every request (idempotency, limits, mailbox and history writes). */
   state: RequestState;
+  /** Users who confirmed a response before (default: in memory, this node only); Redis in cluster mode. */
+  confirmingUsers?: ConfirmingUsers | undefined;
   /** Webhook deliveries already published (default: in memory, for the replay window). */
   replays?: ReplayGuard | undefined;
   /** Redis adapter, cross-node kicks and readiness; absent on a single in-memory node. */
@@ -75,6 +79,9 @@ export interface Gateway {
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
+  if (origins.acceptsNullOrigin) {
+    logger.warn({ env: config.env }, 'dev mode: the null Origin (pages opened from file://, sandboxed iframes) is accepted; production refuses it');
+  }
   const admission = createAdmission({
     maxConnections: config.shedding.maxConnections,
     maxRssBytes: config.shedding.maxRssBytes,
@@ -185,7 +192,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   const kicker = deps.cluster ? deps.cluster.createKicker(io) : createServerKicker(io);
   const notifier: Notifier = deps.cluster ? deps.cluster.createNotifier(io) : createServerNotifier(io);
-  const delivery = createDelivery(io, deps.mailbox, logger);
+  const confirmations = createConfirmationTracker(deps.confirmingUsers ?? new MemoryConfirmingUsers(), logger);
+  const delivery = createDelivery(io, deps.mailbox, logger, confirmations);
   // Unmetered runner: the suggestions' background reads are not user requests and stay out of the tool metrics.
   const suggestions = createSuggestionService({ runner: deps.runner, history: deps.history, logger: logger.child({ component: 'suggest' }) });
   const core = createRequestCore({
@@ -207,6 +215,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     kicker,
     mailbox: deps.mailbox,
     delivery,
+    confirmations,
     logger,
     metrics,
     sessionRefreshMs: Math.floor((config.sessionTtlS * 1000) / 3),
@@ -230,6 +239,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     cancellations,
     rescheduleExpiry: lifecycle.rescheduleExpiry,
     suggestions,
+    refusedEvents: metrics.refusedEvents,
+    confirmations,
   };
   const registerEvents = createEventHandlers(eventDeps);
 

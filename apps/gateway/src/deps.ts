@@ -27,6 +27,8 @@ import { MemorySessionRegistry } from './session/registry.js';
 import { MemoryHistoryStore } from './store/history.js';
 import { MemoryIdempotencyStore } from './store/idempotency.js';
 import { MemoryMailbox } from './store/mailbox.js';
+import { MemoryConfirmingUsers } from './store/confirming-users.js';
+import { RedisConfirmingUsers } from './store/redis-confirming-users.js';
 import { MemoryReplayGuard, RedisReplayGuard } from './webhooks/replay-guard.js';
 
 export interface BuiltDependencies extends GatewayDeps {
@@ -137,7 +139,7 @@ function samplingTimeoutsFor(config: Config): { serverMs: number; gatewayMs: num
   return { serverMs, gatewayMs };
 }
 
-type SharedState = Pick<GatewayDeps, 'sessions' | 'mailbox' | 'history' | 'state' | 'replays'>;
+type SharedState = Pick<GatewayDeps, 'sessions' | 'mailbox' | 'history' | 'state' | 'replays' | 'confirmingUsers'>;
 
 function memoryState(config: Config): SharedState {
   const { limits } = config;
@@ -145,6 +147,7 @@ function memoryState(config: Config): SharedState {
   const history = new MemoryHistoryStore(limits.historyLimit, { maxBytes: limits.historyMemoryBytes });
   return {
     replays: new MemoryReplayGuard(config.webhooks.replayWindowS * 1000),
+    confirmingUsers: new MemoryConfirmingUsers(),
     sessions: new MemorySessionRegistry(),
     mailbox,
     history,
@@ -167,6 +170,7 @@ function redisState(redis: RedisClient, prefix: string, config: Config, logger: 
   );
   return {
     replays: new RedisReplayGuard(redis, prefix, config.webhooks.replayWindowS),
+    confirmingUsers: new RedisConfirmingUsers(redis, { prefix }),
     sessions: new RedisSessionRegistry(redis, { prefix, ttlSeconds: config.sessionTtlS }),
     mailbox: new RedisMailbox(redis, { prefix, ttlSeconds: limits.mailboxTtlS, maxPerUser: limits.mailboxMaxPerUser }),
     history: new RedisHistoryStore(redis, { prefix, maxPerUser: limits.historyLimit }),

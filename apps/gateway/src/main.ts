@@ -49,10 +49,12 @@ async function main(): Promise<void> {
   logger.info({ port: address.port, metricsPort: config.metrics.port, host: config.host, env: config.env, defaults: deps.defaults }, `gateway listening on ${url}`);
   for (const line of deps.defaults) logger.info(line);
   if (deps.devSecret) {
-    const token = await mintToken(deps.devSecret, { userId: 'dev-user', account: 'demo', name: 'Dev User', ttlSeconds: 12 * 3600 });
+    // 12 h, or less when JWT_MAX_TTL_S says so (a longer one would be refused).
+    const ttlSeconds = Math.min(12 * 3600, config.auth.maxTtlS ?? Infinity);
+    const token = await mintToken(deps.devSecret, { userId: 'dev-user', account: 'demo', name: 'Dev User', ttlSeconds });
     logger.info({ devToken: token, consoleUrl: `${url}/#token=${token}` }, `DEV MODE: open ${url}/#token=${token}`);
     // The JSON log is for machines; a person starting the gateway for the first time wants the link.
-    process.stderr.write(`\nDev mode: open the console at\n  ${url}/#token=${token}\n(dev token for user dev-user, account demo, valid 12 h)\n\n`);
+    process.stderr.write(`\nDev mode: open the console at\n  ${url}/#token=${token}\n(dev token for user dev-user, account demo, valid ${Math.round((ttlSeconds / 3600) * 10) / 10} h)\n\n`);
   }
 
   let stopping = false;

@@ -36,6 +36,8 @@ export const McpServerEnvSchema = z.object({
   LEADLOVERS_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default(DEFAULT_API_URL),
   LEADLOVERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   LEADLOVERS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  LEADLOVERS_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  LEADLOVERS_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   LEADLOVERS_SINGLE_ACCOUNT: flag.default(false),
   LEADLOVERS_ACCOUNT: z.string().trim().min(1).optional(),
   // The token variables: their rules span several variables, so account-tokens.ts checks them.
@@ -54,6 +56,9 @@ export interface LeadLoversApiConfig {
   readonly apiUrl: string;
   readonly timeoutMs: number;
   readonly maxAttempts: number;
+  /** Consecutive failed calls of one account that open its circuit, and how long it stays open before a probe. */
+  readonly breakerFailures: number;
+  readonly breakerCooldownMs: number;
   readonly tokens: AccountTokens;
 }
 
@@ -120,7 +125,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ConfigReading 
   if ('issue' in read) return { ok: false, issues: [read.issue] };
   const { tokens } = read;
   const leadlovers = tokens
-    ? Object.freeze({ apiUrl: data.LEADLOVERS_API_URL, timeoutMs: data.LEADLOVERS_TIMEOUT_MS, maxAttempts: data.LEADLOVERS_MAX_ATTEMPTS, tokens })
+    ? Object.freeze({
+        apiUrl: data.LEADLOVERS_API_URL,
+        timeoutMs: data.LEADLOVERS_TIMEOUT_MS,
+        maxAttempts: data.LEADLOVERS_MAX_ATTEMPTS,
+        breakerFailures: data.LEADLOVERS_BREAKER_FAILURES,
+        breakerCooldownMs: data.LEADLOVERS_BREAKER_COOLDOWN_MS,
+        tokens,
+      })
     : null;
   const config: Config = {
     dbPath: data.LEADLOVERS_DB_PATH,

@@ -27,8 +27,8 @@ const logger = pino({ name: 'leadlovers-mcp', level: config.logLevel }, pino.des
 
 function backendOrExit(): LeadLoversBackend {
   if (config.leadlovers) {
-    const { apiUrl, timeoutMs, maxAttempts, tokens } = config.leadlovers;
-    return createHttpBackend({ client: createLeadLoversClient({ baseUrl: apiUrl, timeoutMs, maxAttempts }), tokens });
+    const { apiUrl, timeoutMs, maxAttempts, breakerFailures, breakerCooldownMs, tokens } = config.leadlovers;
+    return createHttpBackend({ client: createLeadLoversClient({ baseUrl: apiUrl, timeoutMs, maxAttempts, breakerFailures, breakerCooldownMs }), tokens });
   }
   try {
     ensureDbDirectory(config.dbPath);

@@ -94,7 +94,7 @@ function registerTool<N extends ToolName>(server: McpServer, name: N, deps: McpS
         // A cancelled call (notifications/cancelled) must not go on to write anything.
         if (extra.signal.aborted) return toolErrorResult({ code: 'BACKEND_ERROR', message: 'The call was cancelled' });
         const { output, notes } = await run(
-          { backend: deps.backend, writeEmail: emailWriterFor(server, deps, extra, log), account: caller.account },
+          { backend: deps.backend, writeEmail: emailWriterFor(server, deps, extra, log), account: caller.account, signal: extra.signal },
           args as ToolArgs<N>,
         );
         // A backend answering in the wrong shape is its bug, not the caller's: report BACKEND_ERROR, log why.

@@ -54,7 +54,7 @@ describe('sanitizeEmailHtml', () => {
 
   it('removes event handler attributes in every spelling', () => {
     const out = sanitizeEmailHtml(`<img src="a.png" onerror="alert(1)"><div ONCLICK='x()' class="c"><p onmouseover=steal()>t</p></div>`);
-    expect(out).toBe('<img src="a.png"><div class="c"><p>t</p></div>');
+    expect(out).toBe('<img src="a.png" /><div class="c"><p>t</p></div>');
     expect(out).not.toMatch(/on\w+=/i);
   });
 
@@ -63,19 +63,25 @@ describe('sanitizeEmailHtml', () => {
       '<a href="javascript:alert(1)">a</a><a href=" JaVaScRiPt:alert(1)">b</a><a href="java&#x09;script:alert(1)">c</a>' +
         '<a href="&#106;avascript:alert(1)">d</a><a href="vbscript:x">e</a><img src="data:text/html;base64,xx"><a href="https://ok.test">f</a>',
     );
-    expect(out).toBe('<a>a</a><a>b</a><a>c</a><a>d</a><a>e</a><img><a href="https://ok.test">f</a>');
+    expect(out).toBe('<a>a</a><a>b</a><a>c</a><a>d</a><a>e</a><img /><a href="https://ok.test">f</a>');
     expect(sanitizeEmailHtml('<a href=javascript:alert(1)>u</a><a href="javascript&colon;alert(1)">v</a><img src=x onerror=alert(1)>')).toBe(
-      '<a>u</a><a>v</a><img src=x>',
+      '<a>u</a><a>v</a><img src="x" />',
     );
     expect(sanitizeEmailHtml('<td style="background:url(javascript:alert(1))">w</td><td style="color:red">z</td>')).toBe('<td>w</td><td style="color:red">z</td>');
-    // An out-of-range character reference must not throw.
-    expect(sanitizeEmailHtml('<a href="&#99999999;">x</a>')).toBe('<a href="&#99999999;">x</a>');
+    // An out-of-range character reference must not throw (the parser makes it U+FFFD).
+    expect(sanitizeEmailHtml('<a href="&#99999999;">x</a>')).toBe('<a href="\uFFFD">x</a>');
   });
 
-  it('escapes the < of a malformed tag rather than passing it through', () => {
-    const out = sanitizeEmailHtml('<img src="x"onerror="alert(1)">');
-    expect(out).not.toMatch(/<img/);
-    expect(out.startsWith('&lt;img')).toBe(true);
+  it('parses a malformed tag as a browser would and cleans what it finds', () => {
+    expect(sanitizeEmailHtml('<img src="x"onerror="alert(1)">')).toBe('<img src="x" />');
+    expect(sanitizeEmailHtml('<p>1 < 2 and a <b>bold</b> claim</p>')).toBe('<p>1 &lt; 2 and a <b>bold</b> claim</p>');
+  });
+
+  it('is an allowlist: unknown elements lose their tag, forms and their controls go, ids and names are dropped', () => {
+    expect(sanitizeEmailHtml('<custom-el data-x="1">kept text</custom-el><form action="/x"><input name="q"><button>go</button></form>')).toBe('kept text');
+    expect(sanitizeEmailHtml('<p id="location" name="x" class="k">t</p>')).toBe('<p class="k">t</p>');
+    expect(sanitizeEmailHtml('<p style="color:#333;position:fixed;top:0">t</p>')).toBe('<p style="color:#333">t</p>');
+    expect(sanitizeEmailHtml('<a href="https://x.test" target="_blank">x</a>')).toBe('<a href="https://x.test" target="_blank" rel="noopener noreferrer">x</a>');
   });
 
   it('removes comments (conditional comments can hide markup)', () => {

@@ -60,6 +60,8 @@ export type Fault =
 export interface FakeLeadLovers {
   url: string;
   requests: RecordedRequest[];
+  /** Requests whose client closed the connection before the answer (a slow fault cut short): cancellation reached the wire. */
+  abandoned: RecordedRequest[];
   /** Data of the account this token opens; created on first use with `demoAccount()`. */
   account(token: string, data?: FakeAccount): FakeAccount;
   /** The next `times` requests answer with this fault instead of normally. */
@@ -148,6 +150,7 @@ export async function startFakeLeadLovers(): Promise<FakeLeadLovers> {
   const accounts = new Map<string, FakeAccount>();
   const faults: Fault[] = [];
   const requests: RecordedRequest[] = [];
+  const abandoned: RecordedRequest[] = [];
   let nextCode = 1000;
 
   const accountFor = (token: string, data?: FakeAccount) => {
@@ -284,6 +287,9 @@ export async function startFakeLeadLovers(): Promise<FakeLeadLovers> {
       requests.push(recorded);
 
       const fault = faults.shift();
+      res.on('close', () => {
+        if (!res.writableFinished) abandoned.push(recorded);
+      });
       if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       else if (fault?.kind === 'status') {
         return send(res, fault.status, { StatusCode: fault.status, Message: fault.message ?? 'Erro interno' }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
@@ -303,6 +309,7 @@ export async function startFakeLeadLovers(): Promise<FakeLeadLovers> {
   return {
     url: `http://127.0.0.1:${port}/webapi`,
     requests,
+    abandoned,
     account: accountFor,
     fail(fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
@@ -310,6 +317,7 @@ export async function startFakeLeadLovers(): Promise<FakeLeadLovers> {
     reset() {
       faults.length = 0;
       requests.length = 0;
+      abandoned.length = 0;
     },
     hooks: (token) => [...hooksOf(token)],
     async fireNewLead(token, lead) {

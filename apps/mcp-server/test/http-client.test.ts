@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RATE_LIMITED_MESSAGE } from '../src/backend/http/api-errors.js';
 import { createLeadLoversClient, type LeadLoversClientOptions } from '../src/backend/http/client.js';
-import { backoffDelay, parseRetryAfter } from '../src/backend/http/retry.js';
+import { parseRetryAfter, upstreamBackoff, UpstreamFailure } from '../src/backend/http/retry.js';
 import { ToolError } from '../src/errors.js';
 import { startFakeLeadLovers, type FakeLeadLovers } from './fake-leadlovers.js';
 
@@ -176,12 +176,20 @@ describe('retry timing', () => {
     expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
   });
 
-  it('caps Retry-After and backs off exponentially with jitter', () => {
-    const options = { baseMs: 100, capMs: 1_000, random: () => 1 };
-    expect(backoffDelay(1, 60_000, options)).toBe(1_000);
-    expect(backoffDelay(1, undefined, options)).toBe(100);
-    expect(backoffDelay(3, undefined, options)).toBe(400);
-    expect(backoffDelay(10, undefined, options)).toBe(1_000);
-    expect(backoffDelay(3, undefined, { ...options, random: () => 0 })).toBe(200);
+  it('honours Retry-After up to the cap, and otherwise backs off exponentially with jitter up to the cap', () => {
+    const backoff = upstreamBackoff({ baseMs: 100, capMs: 1_000 });
+    const signal = new AbortController().signal;
+    const failed = (retryAfterMs?: number) => ({ error: new UpstreamFailure(new ToolError('BACKEND_ERROR', 'x'), retryAfterMs) });
+    expect(backoff.next({ attempt: 1, signal, result: failed(60_000) }).duration).toBe(1_000);
+    expect(backoff.next({ attempt: 1, signal, result: failed(250) }).duration).toBe(250);
+    let step = backoff.next({ attempt: 1, signal, result: failed() });
+    const durations = [step.duration];
+    for (let attempt = 2; attempt <= 12; attempt++) {
+      step = step.next({ attempt, signal, result: failed() });
+      durations.push(step.duration);
+    }
+    expect(durations.every((d) => d >= 0 && d <= 1_000)).toBe(true);
+    // Grows towards the cap: the late waits are longer than the first.
+    expect(Math.max(...durations.slice(-4))).toBeGreaterThan(durations[0] ?? 0);
   });
 });

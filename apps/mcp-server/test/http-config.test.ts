@@ -82,7 +82,9 @@ describe('loadConfig: LeadLovers API', () => {
       LEADLOVERS_TIMEOUT_MS: '2500',
       LEADLOVERS_MAX_ATTEMPTS: '5',
     });
-    expect(config.leadlovers).toMatchObject({ apiUrl: 'http://127.0.0.1:9999/webapi', timeoutMs: 2500, maxAttempts: 5 });
+    expect(config.leadlovers).toMatchObject({ apiUrl: 'http://127.0.0.1:9999/webapi', timeoutMs: 2500, maxAttempts: 5, breakerFailures: 5, breakerCooldownMs: 30_000 });
+    const tuned = loadConfig({ LEADLOVERS_API_TOKEN: 'tok-x', LEADLOVERS_ACCOUNT: 'acme', LEADLOVERS_BREAKER_FAILURES: '2', LEADLOVERS_BREAKER_COOLDOWN_MS: '1500' });
+    expect(tuned.leadlovers).toMatchObject({ breakerFailures: 2, breakerCooldownMs: 1500 });
     expect(tokenForAccount(config.leadlovers!.tokens, 'acme')).toBe('tok-x');
   });
 
@@ -118,6 +120,8 @@ describe('loadConfig: LeadLovers API', () => {
       'LEADLOVERS_ACCOUNT_TOKENS_FILE',
       'LEADLOVERS_API_TOKEN',
       'LEADLOVERS_API_URL',
+      'LEADLOVERS_BREAKER_COOLDOWN_MS',
+      'LEADLOVERS_BREAKER_FAILURES',
       'LEADLOVERS_DB_PATH',
       'LEADLOVERS_MAX_ATTEMPTS',
       'LEADLOVERS_SINGLE_ACCOUNT',

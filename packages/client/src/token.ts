@@ -29,15 +29,20 @@ export function refreshDelayMs(token: string, leadMs: number, now = Date.now()):
   return Math.max(0, remaining - leadMs, remaining / 2);
 }
 
-/** The handshake options that carry the token where the caller asked (auth.token by default). */
+/**
+ * The handshake options that carry the token where the caller asked (auth.token by default), and always
+ * `auth.resume: true`: this client confirms every response it receives, so the gateway re-sends unconfirmed ones
+ * after a reconnect (README "Mailbox"; a client without it gets each response once, no replays).
+ */
 export function placeToken(token: string, options: GatewayClientOptions): Partial<ManagerOptions & SocketOptions> {
   const extra = options.socketOptions ?? {};
+  const auth = { ...(extra.auth as Record<string, unknown> | undefined), resume: true };
   switch (options.tokenPlacement ?? 'auth') {
     case 'header':
-      return { extraHeaders: { ...extra.extraHeaders, Authorization: `Bearer ${token}` } };
+      return { auth, extraHeaders: { ...extra.extraHeaders, Authorization: `Bearer ${token}` } };
     case 'query':
-      return { query: { ...(extra.query as Record<string, string> | undefined), token } };
+      return { auth, query: { ...(extra.query as Record<string, string> | undefined), token } };
     default:
-      return { auth: { ...(extra.auth as Record<string, unknown> | undefined), token } };
+      return { auth: { ...auth, token } };
   }
 }

@@ -39,7 +39,7 @@ describe('gateway client SDK', () => {
     return error as GatewayError;
   };
 
-  it('connects with the token in auth, in an Authorization header or in the query', async () => {
+  it('connects with the token in auth, in an Authorization header or in the query, declaring auth.resume', async () => {
     for (const tokenPlacement of ['auth', 'header', 'query'] as const) {
       const userId = `placement-${tokenPlacement}`;
       const client = make({ token: await gw.token(userId), tokenPlacement });
@@ -49,6 +49,10 @@ describe('gateway client SDK', () => {
       expect(seen).toEqual(['connecting', 'connected']);
       const source = { auth: 'auth', header: 'header', query: 'query' }[tokenPlacement];
       expect(gw.logs.some((line) => line.msg === 'auth succeeded' && line.userId === userId && line.source === source)).toBe(true);
+      // Whatever the placement, the handshake declares auth.resume: the gateway keeps replaying what it has not confirmed.
+      const serverSide = [...gw.gateway.io.of('/').sockets.values()].find((socket) => socket.data.user.id === userId);
+      expect(serverSide?.handshake.auth).toMatchObject({ resume: true });
+      expect(serverSide?.data.confirms).toBe(true);
       client.close();
       expect(client.state).toBe('closed');
     }

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'TOOL_FAILED',
   'TOOL_UNAVAILABLE',
+  // the LeadLovers API of the caller's account failed repeatedly: calls fail fast until a probe succeeds
+  'UPSTREAM_UNAVAILABLE',
   'CANCELLED',
   'INTERNAL',
 ] as const;

@@ -99,4 +99,19 @@ export interface SocketData {
   user: AuthenticatedUser;
   tokenExpiresAt: number | null;
   connectedAt: number;
+  /**
+   * Whether this connection takes part in confirmations: it said so in the handshake (`auth.resume: true`), or
+   * its user has confirmed a response before, or it has confirmed one since. Only such connections get mailbox
+   * replays; every other one gets each response once (README "Mailbox").
+   */
+  confirms: boolean;
+}
+
+/**
+ * The handshake's `auth` object. `resume: true` declares that the client confirms the responses it receives
+ * (the SDK and the console send it): its unconfirmed responses are re-sent on every reconnect until confirmed.
+ */
+export interface HandshakeAuth {
+  token?: string;
+  resume?: boolean;
 }

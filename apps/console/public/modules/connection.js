@@ -27,7 +27,7 @@ const TRANSPORT_HINTS = {
 };
 
 const MODE_HINTS = {
-  auth: "createGatewayClient({ tokenPlacement: 'auth' }) → io(url, { auth: { token } }). Forma preferencial. (Preferred.)",
+  auth: "createGatewayClient({ tokenPlacement: 'auth' }) → io(url, { auth: { token, resume: true } }). Forma preferencial. (Preferred.)",
   header:
     "tokenPlacement: 'header' → Authorization: Bearer …. Navegadores só enviam cabeçalhos no polling HTTP, então este " +
     "modo força transports: ['polling']. (Browsers send headers with polling only: transport forced to polling.)",

@@ -27,6 +27,10 @@ export interface VerifierOptions {
   issuer?: string | undefined;
   audience?: string | undefined;
   clockToleranceS?: number;
+  /** Refuse tokens without an exp claim (default true; JWT_REQUIRE_EXP=false for an SSO that issues them). */
+  requireExp?: boolean;
+  /** Refuse tokens whose exp - iat (exp - now without iat) is longer than this many seconds (JWT_MAX_TTL_S). */
+  maxTtlS?: number | undefined;
   /** JWKS fetch timeout, cooldown and max age (defaults: 5 s, 30 s, 10 min). */
   jwks?: Omit<JwksCacheOptions, 'now'>;
   /** Clock used for exp/nbf/iat checks and the JWKS cache (tests freeze it); default: the real clock. */
@@ -50,6 +54,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     ...(options.audience ? { audience: options.audience } : {}),
     clockTolerance: options.clockToleranceS ?? 5,
   };
+  const lifetime = { requireExp: options.requireExp ?? true, maxTtlS: options.maxTtlS };
   const clock = () => (now ? { currentDate: now() } : {});
 
   async function verify(token: string): Promise<VerifiedToken> {
@@ -69,6 +74,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       } else {
         throw new GatewayError('TOKEN_INVALID', `Token algorithm ${String(alg)} is not accepted`);
       }
+      checkLifetime(payload, lifetime, now?.() ?? new Date());
       return { user: toUser(payload), expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null };
     } catch (err) {
       throw toAuthError(err);
@@ -77,6 +83,19 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
 
   const trusted = [secret ? 'HS256 (API_SECRET)' : null, jwks ? `RS256/ES256 (${options.jwksUrl})` : null].filter(Boolean);
   return { verify, describe: trusted.join(' + ') };
+}
+
+/** A token without exp would live forever; one minted for longer than JWT_MAX_TTL_S is refused too. */
+function checkLifetime(payload: JWTPayload, { requireExp, maxTtlS }: { requireExp: boolean; maxTtlS: number | undefined }, at: Date): void {
+  if (typeof payload.exp !== 'number') {
+    if (requireExp) throw new GatewayError('TOKEN_INVALID', 'Token has no exp claim: exp is required');
+    return;
+  }
+  if (maxTtlS === undefined) return;
+  const from = typeof payload.iat === 'number' ? payload.iat : Math.floor(at.getTime() / 1000);
+  if (payload.exp - from > maxTtlS) {
+    throw new GatewayError('TOKEN_INVALID', `Token lifetime (exp - iat) is longer than the ${maxTtlS} s allowed (JWT_MAX_TTL_S)`);
+  }
 }
 
 function toUser(payload: JWTPayload): AuthenticatedUser {

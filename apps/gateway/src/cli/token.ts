@@ -27,12 +27,18 @@ async function main(): Promise<number> {
     process.stderr.write('API_SECRET is not set: put it in the environment or .env (tokens from JWKS issuers come from your SSO)\n');
     return 2;
   }
+  const ttlSeconds = parseTtl(values.ttl ?? '1h');
+  // A token the gateways would refuse is no use: say so instead of printing it.
+  if (config.auth.maxTtlS !== undefined && ttlSeconds > config.auth.maxTtlS) {
+    process.stderr.write(`--ttl ${ttlSeconds} s is longer than JWT_MAX_TTL_S (${config.auth.maxTtlS} s): the gateways would refuse this token\n`);
+    return 2;
+  }
   const token = await mintToken(config.auth.secret, {
     userId: positionals[0] as string,
     account: values.account,
     email: values.email,
     name: values.name,
-    ttlSeconds: parseTtl(values.ttl ?? '1h'),
+    ttlSeconds,
     issuer: config.auth.issuer,
     audience: config.auth.audience,
   });

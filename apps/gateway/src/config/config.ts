@@ -68,6 +68,11 @@ export const EnvSchema = z
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
     JWT_CLOCK_TOLERANCE_S: int(5, 0, 300),
+    JWT_REQUIRE_EXP: z
+      .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+      .default('true')
+      .transform((v) => v !== 'false' && v !== '0'),
+    JWT_MAX_TTL_S: optionalString.pipe(z.coerce.number<string>().int().min(1).max(31_536_000).optional()),
 
     MCP_SERVER_PATH: optionalString,
     MCP_POOL_SIZE: int(2, 1, 64),
@@ -189,6 +194,10 @@ export interface Config {
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
     readonly clockToleranceS: number;
+    /** Tokens without exp are refused unless JWT_REQUIRE_EXP=false. */
+    readonly requireExp: boolean;
+    /** JWT_MAX_TTL_S: longest exp - iat accepted; undefined = no bound. */
+    readonly maxTtlS: number | undefined;
   };
   readonly mcp: {
     readonly serverPath: string | undefined;
@@ -309,6 +318,8 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       clockToleranceS: env.JWT_CLOCK_TOLERANCE_S,
+      requireExp: env.JWT_REQUIRE_EXP,
+      maxTtlS: env.JWT_MAX_TTL_S,
     },
     mcp: {
       serverPath: env.MCP_SERVER_PATH,

@@ -104,6 +104,12 @@ export function createMetrics(sources: MetricSources = {}) {
     registers,
   });
   const rateLimited = new Counter({ name: 'gateway_rate_limited_requests_total', help: 'Requests refused with RATE_LIMITED, and events dropped by the per-socket event limit', registers });
+  const refusedEvents = new Counter({
+    name: 'gateway_refused_events_total',
+    help: 'Client events refused before their handler, by code (UNKNOWN_EVENT; INVALID_PAYLOAD: a hostile payload or a missing ack)',
+    labelNames: ['code'] as const,
+    registers,
+  });
   const mailboxRedeliveries = new Counter({
     name: 'gateway_mailbox_redeliveries_total',
     help: 'Undelivered responses re-sent from the mailbox on (re)connect',
@@ -204,6 +210,7 @@ export function createMetrics(sources: MetricSources = {}) {
     toolCallDuration,
     plannerDuration,
     rateLimited,
+    refusedEvents,
     mailboxRedeliveries,
     clusterRequestTimeouts,
     webhookRequests,

@@ -25,6 +25,8 @@ export const redisKeys = {
   /** The user's limits in one hash: requests in flight, the rate window's start and count, a put sequence. */
   limits: (prefix: string, userId: string): string => `${prefix}ws:limits:${userTag(userId)}`,
   history: (prefix: string, userId: string): string => `${prefix}ws:history:${userTag(userId)}`,
+  /** Present when the user has confirmed a response before: their clients get mailbox replays (30 days). */
+  confirms: (prefix: string, userId: string): string => `${prefix}ws:confirms:${userTag(userId)}`,
   conversation: (prefix: string, userId: string, conversationId: string): string => `${prefix}ws:conversation:${userTag(userId)}:${conversationId}`,
   webhookSeen: (prefix: string, key: string): string => `${prefix}webhook:seen:${key}`,
   /** The Socket.IO adapter's channel prefix; `pnpm kick`, the notify library and every emitter must use the same. */

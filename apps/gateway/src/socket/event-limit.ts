@@ -1,9 +1,11 @@
 // Per-socket rate limit on every incoming event, known or not (a Socket.IO socket.use middleware). Over the limit
-// the client gets one `error` RATE_LIMITED per window and further events are dropped silently; a socket over the
-// limit in `abuseWindows` windows, or flooding past 10× the limit in one window, is disconnected.
+// the client gets one `error` RATE_LIMITED per window and further events are dropped, each one sent with an ack
+// getting that ack answered RATE_LIMITED (refusals.ts); a socket over the limit in `abuseWindows` windows, or
+// flooding past 10× the limit in one window, is disconnected.
 import type { Logger } from 'pino';
 import type { GatewayMetrics } from '../metrics/metrics.js';
 import type { GatewaySocket } from '../shared/socket.js';
+import { answerRefusal, eventName } from './refusals.js';
 
 export interface EventLimitOptions {
   /** Events allowed per window. */
@@ -39,11 +41,13 @@ export function createEventLimit(options: EventLimitOptions): (socket: GatewaySo
       count += 1;
       if (count <= limit) return next();
       metrics.rateLimited.inc();
+      const message = `More than ${limit} events in ${windowMs / 1000} s; events are dropped until the window passes`;
       if (count === limit + 1) {
         abusive += 1;
-        const event = String(packet[0]).slice(0, 64);
-        socket.emit('error', { code: 'RATE_LIMITED', message: `More than ${limit} events in ${windowMs / 1000} s; events are dropped until the window passes`, event });
+        socket.emit('error', { code: 'RATE_LIMITED', message, event: eventName(packet[0]) });
       }
+      // Past 10× the limit the socket is cut below: answering acks then would only feed the flood.
+      if (count <= limit * 10) answerRefusal(packet, 'RATE_LIMITED', message);
       if (abusive >= abuseWindows || count > limit * 10) {
         cut = true;
         logger.warn({ socketId: socket.id, userId: socket.data.user?.id, abusive, count }, 'event flood: disconnecting socket');

@@ -16,6 +16,9 @@ import type { Mailbox } from '../store/mailbox.js';
 import type { SuggestionService } from '../suggest/service.js';
 import type { GatewaySocket } from '../shared/socket.js';
 import { SocketReplyPort, type Delivery } from './delivery.js';
+import { answerRefusal, eventName } from './refusals.js';
+import { carriesConfirmations, type ConfirmationTracker } from './confirmations.js';
+import type { GatewayMetrics } from '../metrics/metrics.js';
 
 const CLIENT_EVENTS = new Set<string>([
   EVENTS.sendPrompt,
@@ -47,6 +50,10 @@ export interface EventDeps {
   rescheduleExpiry(socket: GatewaySocket, expiresAt: number | null): void;
   /** suggest-prompts: completions from the planner's grammar, the user's history and the account's data. */
   suggestions: SuggestionService;
+  /** Whether a connection takes part in confirmations; confirmations seen here are noted. */
+  confirmations: ConfirmationTracker;
+  /** Events refused before their handler (unknown, hostile payload, missing ack), by code. */
+  refusedEvents: GatewayMetrics['refusedEvents'];
 }
 
 type Handler = (socket: GatewaySocket, payload: unknown, ack: Ack | undefined) => Promise<void>;
@@ -78,12 +85,14 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
     const handle = (socket: GatewaySocket, args: unknown[]): void => {
       const { payload, ack } = splitArgs(args);
       if (needsAck && !ack) {
+        deps.refusedEvents.inc({ code: 'INVALID_PAYLOAD' });
         fail(socket, event, new GatewayError('INVALID_PAYLOAD', `${event} needs an acknowledgement callback`), undefined);
         return;
       }
       // send-prompt and call-tool run the same check themselves, answering in the PromptResponse shape.
       const hostile = event === EVENTS.sendPrompt || event === EVENTS.callTool ? undefined : hostilePayload(payload);
       if (hostile) {
+        deps.refusedEvents.inc({ code: 'INVALID_PAYLOAD' });
         fail(socket, event, new GatewayError('INVALID_PAYLOAD', `Invalid ${event} payload: ${hostile}`), ack);
         return;
       }
@@ -101,7 +110,8 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
   // Every path answers through the request's port (once the response is stored); the ack after the core is
   // only a backstop, a no-op when delivery already answered: Socket.IO sends an ack at most once.
   const request = (handler: RequestCore['sendPrompt']): Handler => (socket, payload, ack) => {
-    const port = new SocketReplyPort(deps.delivery, socket.data.user.id, socket.id, ack);
+    if (carriesConfirmations(payload)) deps.confirmations.note(socket);
+    const port = new SocketReplyPort(deps.delivery, socket.data.user.id, socket.id, ack, socket.data);
     return deps.inFlight.track(handler(socket.data.user, payload, port).then((response) => ack?.(response)));
   };
   on(EVENTS.sendPrompt, false, request(deps.core.sendPrompt));
@@ -142,6 +152,7 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
     const { user } = socket.data;
     const parsed = AckResponseSchema.safeParse(payload);
     if (!parsed.success) throw new GatewayError('INVALID_PAYLOAD', `Invalid ack-response payload: ${describeZodError(parsed.error)}`);
+    deps.confirmations.note(socket);
     const removed = 'requestIds' in parsed.data ? await deps.mailbox.ackMany(user.id, parsed.data.requestIds) : await deps.mailbox.ack(user.id, parsed.data.requestId);
     ack?.({ ok: true, data: { removed } });
   });
@@ -159,13 +170,17 @@ export function createEventHandlers(deps: EventDeps): (socket: GatewaySocket) =>
     ack?.({ ok: true, data: { expiresAt: verified.expiresAt === null ? null : new Date(verified.expiresAt).toISOString() } });
   });
 
-  // A middleware, not onAny: it runs after the event rate limit (event-limit.ts), so dropped events get no answer.
+  // A middleware, not onAny: it runs after the event rate limit (event-limit.ts), which answers what it drops.
+  // An unknown event sent with an ack gets the ack answered UNKNOWN_EVENT; one without, the `error` event.
   // Socket.IO calls a middleware without the socket, so this one closure per socket remains.
-  const refuseUnknown = (socket: GatewaySocket) => ([event]: unknown[], next: (err?: Error) => void) => {
+  const refuseUnknown = (socket: GatewaySocket) => (packet: unknown[], next: (err?: Error) => void) => {
+    const [event] = packet;
     if (typeof event === 'string' && CLIENT_EVENTS.has(event)) return next();
-    const name = String(event).slice(0, 64);
+    const name = eventName(event);
+    const message = `Unknown event "${name}"`;
     log.warn({ ...ids(socket), event: name }, 'unknown event');
-    socket.emit('error', { code: 'UNKNOWN_EVENT', message: `Unknown event "${name}"`, event: name });
+    deps.refusedEvents.inc({ code: 'UNKNOWN_EVENT' });
+    if (!answerRefusal(packet, 'UNKNOWN_EVENT', message)) socket.emit('error', { code: 'UNKNOWN_EVENT', message, event: name });
   };
 
   function onError(this: GatewaySocket, err: Error): void {

@@ -11,6 +11,7 @@ import type { SessionKicker } from '../session/kicker.js';
 import type { SessionRegistry } from '../session/registry.js';
 import type { Mailbox } from '../store/mailbox.js';
 import type { Delivery } from './delivery.js';
+import type { ConfirmationTracker } from './confirmations.js';
 import { createExpirySchedule } from './expiry-schedule.js';
 import { announcePresence } from './presence.js';
 import { accountRoom, userRoom, type GatewayServer, type GatewaySocket } from '../shared/socket.js';
@@ -21,6 +22,8 @@ export interface LifecycleDeps {
   kicker: SessionKicker;
   mailbox: Mailbox;
   delivery: Delivery;
+  /** Whether a connection takes part in confirmations: mailbox replays go only to those that do (in full). */
+  confirmations: ConfirmationTracker;
   logger: Logger;
   metrics: Pick<GatewayMetrics, 'connectedSockets' | 'connections' | 'disconnections' | 'sessionKicks' | 'mailboxRedeliveries'>;
   /** How often the session entry's TTL is extended while the socket lives. */
@@ -116,6 +119,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
 async function claimAndReplay(socket: GatewaySocket, deps: LifecycleDeps): Promise<void> {
   const { user } = socket.data;
   const log = deps.logger;
+  // Started first: its synchronous part sets socket.data.confirms from the handshake before any event is handled.
+  const confirming = deps.confirmations.resolve(socket);
   try {
     const previous = await deps.sessions.claim(user.id, socket.id);
     if (previous) {
@@ -134,10 +139,12 @@ async function claimAndReplay(socket: GatewaySocket, deps: LifecycleDeps): Promi
     log.error({ ...ids(socket), err }, 'session claim failed');
   }
   try {
+    await confirming;
     const pending = await deps.mailbox.pending(user.id);
-    deps.delivery.replay(socket, pending);
-    deps.metrics.mailboxRedeliveries.inc(pending.length);
-    if (pending.length) log.info({ ...ids(socket), count: pending.length }, 'undelivered responses re-sent');
+    const sent = await deps.delivery.replay(socket, pending);
+    deps.metrics.mailboxRedeliveries.inc(sent);
+    if (sent) log.info({ ...ids(socket), count: sent, confirms: socket.data.confirms }, 'undelivered responses re-sent');
+    log.debug({ ...ids(socket), count: sent, confirms: socket.data.confirms }, 'mailbox replay done');
   } catch (err) {
     log.error({ ...ids(socket), err }, 'mailbox replay failed');
   }

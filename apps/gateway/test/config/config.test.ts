@@ -47,6 +47,18 @@ describe('config', () => {
     expect(ok.corsOrigins).toEqual(['https://app.example.com', 'https://b.example.com']);
   });
 
+  it('requires exp by default; JWT_REQUIRE_EXP=false turns it off; JWT_MAX_TTL_S is optional and bounded', () => {
+    expect(loadConfig({}).auth).toMatchObject({ requireExp: true, maxTtlS: undefined });
+    expect(loadConfig({ JWT_REQUIRE_EXP: 'false' }).auth.requireExp).toBe(false);
+    expect(loadConfig({ JWT_REQUIRE_EXP: '0' }).auth.requireExp).toBe(false);
+    expect(loadConfig({ JWT_REQUIRE_EXP: 'true' }).auth.requireExp).toBe(true);
+    expect(loadConfig({ JWT_MAX_TTL_S: '86400' }).auth.maxTtlS).toBe(86_400);
+    expect(loadConfig({ JWT_MAX_TTL_S: '' }).auth.maxTtlS).toBeUndefined();
+    expect(() => loadConfig({ JWT_REQUIRE_EXP: 'maybe' })).toThrow(/JWT_REQUIRE_EXP/);
+    expect(() => loadConfig({ JWT_MAX_TTL_S: '0' })).toThrow(/JWT_MAX_TTL_S/);
+    expect(() => loadConfig({ JWT_MAX_TTL_S: 'soon' })).toThrow(/JWT_MAX_TTL_S/);
+  });
+
   it('derives the JWKS URL from SSO_API_URL', () => {
     const config = loadConfig({ SSO_API_URL: 'https://sso.leadlovers.com' });
     expect(config.auth.jwksUrl).toBe('https://sso.leadlovers.com/.well-known/jwks.json');

@@ -15,7 +15,7 @@ const RULES_TEST = 'deploy/prometheus/rules.test.yml';
 const CONFIG = 'deploy/prometheus/prometheus.yml';
 
 /** Codes the gateway itself is responsible for: what the error-ratio alerts count. */
-const SERVER_CODES = ['BUSY', 'TIMEOUT', 'TOOL_FAILED', 'TOOL_UNAVAILABLE', 'OVERLOADED', 'INTERNAL'];
+const SERVER_CODES = ['BUSY', 'TIMEOUT', 'TOOL_FAILED', 'TOOL_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'OVERLOADED', 'INTERNAL'];
 
 const REQUIRED_ALERTS = [
   'GatewayNodeDown',

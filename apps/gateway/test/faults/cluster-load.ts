@@ -257,7 +257,8 @@ export class LoadClient {
       reconnectionDelay: 200,
       reconnectionDelayMax: 1_000,
       timeout: 10_000,
-      auth: { token: options.token },
+      // It confirms every response (receipt, ack-response, `received`): the capability that keeps its replays.
+      auth: { token: options.token, resume: true },
       query: { client: this.tag },
       ...(options.ca ? { ca: options.ca, agent: this.agent } : {}),
       ...(options.localAddress ? { localAddress: options.localAddress } : {}),

@@ -194,7 +194,6 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
   const responsesSeen: Array<{ response: unknown; receipt?: () => void }> = [];
   const disconnects: string[] = [];
   /** Unknown events whose ack was called (they must be answered with an error event only). */
-  const wronglyAcked: string[] = [];
   let attacks = 0;
   let answered = 0;
   let validAnswers = 0;
@@ -224,6 +223,15 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
     socket?.disconnect();
     await cluster?.stop();
   }, 60_000);
+
+  function encodable(args: unknown[]): boolean {
+    try {
+      JSON.stringify(args);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 
   async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
@@ -263,6 +271,9 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
   }
 
   async function fuzzOne(event: string, args: unknown[], withAck: boolean): Promise<void> {
+    // A value socket.io-client cannot encode (fc.anything can make an object whose prototype is a Date: JSON, and
+    // so the client's encoder, throws on it) never reaches the wire: nothing for the gateway to answer.
+    if (!encodable(args)) return;
     attacks += 1;
     errorsSeen.length = 0;
     responsesSeen.length = 0;
@@ -273,10 +284,17 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
       timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
     };
 
-    if (expectation.kind === 'unknown') {
-      // An unknown event is answered with an error event, never through its ack.
-      if (withAck) emitter.emit(event, ...args, () => wronglyAcked.push(event));
-      else emitter.emit(event, ...args);
+    if (expectation.kind === 'unknown' && withAck) {
+      // An unknown event sent with an ack gets that ack answered (no client waits for its own timeout), and no
+      // error event besides: a round trip through the node lets a wrong one arrive before it is checked.
+      const result = await emitter.timeout(ANSWER_TIMEOUT_MS).emitWithAck(event, ...args);
+      expect(result, `unknown event "${event.slice(0, 80)}" answered ${JSON.stringify(result).slice(0, 300)}`).toEqual({ ok: false, code: 'UNKNOWN_EVENT', message: expect.any(String) });
+      validAnswers += 1;
+      await emitter.timeout(ANSWER_TIMEOUT_MS).emitWithAck('get-presence');
+      expect(errorsSeen).toEqual([]);
+    } else if (expectation.kind === 'unknown') {
+      // Without an ack, an error event.
+      emitter.emit(event, ...args);
       expect(await waitUntil(() => errorsSeen.length > 0, ANSWER_TIMEOUT_MS), `no error event for unknown event "${event.slice(0, 80)}"`).toBe(true);
       expect(errorsSeen[0]).toMatchObject({ code: 'UNKNOWN_EVENT' });
     } else if (withAck) {
@@ -305,7 +323,6 @@ describe('fault: fuzzing every client event of a real gateway process', () => {
     }
     checkPushed();
     expect(disconnects).toEqual([]);
-    expect(wronglyAcked).toEqual([]);
   }
 
   it('answers every fuzzed event with a schema-valid response or coded error, and keeps serving', async () => {

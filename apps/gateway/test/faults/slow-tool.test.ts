@@ -25,6 +25,8 @@ interface HangingProxy {
   /** While on, requests carrying HUNG_TOKEN are held open and never answered. */
   hang(on: boolean): void;
   held(): number;
+  /** Held requests whose client (the MCP child's HTTP client) closed the connection: it gave up on them. */
+  abandoned(): number;
   close(): Promise<void>;
 }
 
@@ -33,10 +35,12 @@ async function startHangingProxy(upstream: string): Promise<HangingProxy> {
   const target = new URL(upstream);
   let hanging = false;
   const held = new Set<ServerResponse>();
+  let abandoned = 0;
   const server: Server = createServer((req, res) => {
     const token = new URL(req.url ?? '/', 'http://proxy').searchParams.get('token');
     if (hanging && token === HUNG_TOKEN) {
       held.add(res);
+      res.on('close', () => (abandoned += 1));
       req.resume();
       return;
     }
@@ -54,6 +58,7 @@ async function startHangingProxy(upstream: string): Promise<HangingProxy> {
       hanging = on;
     },
     held: () => held.size,
+    abandoned: () => abandoned,
     close: () => closeServer(server),
   };
 }
@@ -118,9 +123,11 @@ describe('fault: a hung tool', () => {
     const heldByProxy = proxy.held();
     proxy.hang(false);
 
-    // Nothing stuck: the in-flight gauge is back to 0 (the child may still be waiting on its HTTP requests, the
-    // gateway's slots are free), and the same child, never restarted, answers both accounts correctly.
+    // Nothing stuck: the in-flight gauge is back to 0, and the child dropped every hung request once the gateway's
+    // timeout cancelled its call (notifications/cancelled reaches the HTTP client; its own 60 s timeout never
+    // has to), and the same child, never restarted, answers both accounts correctly.
     await eventually(() => pool.stats().inFlight === 0 && pool.stats().queued === 0, 100, 50);
+    await eventually(() => proxy.abandoned() === heldByProxy, 100, 50);
     const metrics = await scrape(gw.url);
     const after = await Promise.all([
       callTool(slow[0]!.socket, 'get_machines', {}),

@@ -27,8 +27,11 @@ export interface TestGateway {
   token(userId: string, options?: Partial<MintOptions>): Promise<string>;
   /** A client that has not connected yet (autoConnect off); closed by close(). */
   client(options?: Partial<ManagerOptions & SocketOptions>): Client;
-  /** Connects with auth.token and resolves once connected. */
-  connect(userId: string, options?: Partial<MintOptions>): Promise<Client>;
+  /**
+   * Connects with auth.token and resolves once connected. With `auth.resume: true` (the SDK's capability: this
+   * client confirms what it receives, so it gets mailbox replays) unless `resume: false`.
+   */
+  connect(userId: string, options?: Partial<MintOptions> & { resume?: boolean }): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -75,8 +78,8 @@ export async function startGateway(env: Record<string, string> = {}, overrides: 
     return socket;
   };
 
-  const connect = async (userId: string, options: Partial<MintOptions> = {}): Promise<Client> => {
-    const socket = client({ auth: { token: await token(userId, options) } });
+  const connect = async (userId: string, { resume = true, ...options }: Partial<MintOptions> & { resume?: boolean } = {}): Promise<Client> => {
+    const socket = client({ auth: { token: await token(userId, options), ...(resume ? { resume: true } : {}) } });
     await connected(socket);
     return socket;
   };

@@ -6,6 +6,7 @@ import type { SessionRegistry } from '../../src/session/registry.js';
 import type { HistoryStore } from '../../src/store/history.js';
 import { PendingAbandoned, type IdempotencyStore } from '../../src/store/idempotency.js';
 import type { Mailbox } from '../../src/store/mailbox.js';
+import type { ConfirmingUsers } from '../../src/store/confirming-users.js';
 import { sleep } from './async.js';
 
 /** The bounds a suite asks a mailbox for; each test states the ones it relies on. */
@@ -236,6 +237,29 @@ export function describeHistory(name: string, create: (maxPerUser: number) => Pr
       expect((await history.list('u', 2)).map((e) => e.requestId)).toEqual(['r4', 'r3']);
       expect(await history.list('u', 0)).toEqual([]);
       expect(await history.list('other', 10)).toEqual([]);
+    });
+  });
+}
+
+export function describeConfirmingUsers(name: string, create: (ttlMs: number) => Promise<ConfirmingUsers> | ConfirmingUsers): void {
+  describe(`ConfirmingUsers: ${name}`, () => {
+    it('knows a user only once they confirmed, per user, and shares it between two handles on the same store', async () => {
+      const users = await create(60_000);
+      expect(await users.has('u1')).toBe(false);
+      await users.add('u1');
+      await users.add('u1');
+      expect(await users.has('u1')).toBe(true);
+      expect(await users.has('u2')).toBe(false);
+      await users.close();
+    });
+
+    it('forgets a user after the TTL', async () => {
+      const users = await create(1_000);
+      await users.add('short');
+      expect(await users.has('short')).toBe(true);
+      await sleep(1_300);
+      expect(await users.has('short')).toBe(false);
+      await users.close();
     });
   });
 }

@@ -7,6 +7,7 @@ import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type J
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { createTokenVerifier, type VerifierOptions } from '../../src/auth/verifier.js';
+import { GatewayError } from '../../src/shared/errors.js';
 import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
 import { codeOf } from '../helpers/codes.js';
@@ -159,6 +160,39 @@ describe('JWT attacks against the verifier', () => {
     clock = Date.now();
     // The three refused tokens; the two inside the tolerance are controls.
     record({ scenario: 'jwt: exp/nbf around the tolerance', attacks: 3 });
+  });
+
+  it('exp is required by default; requireExp false lets an SSO omit it; maxTtlS bounds exp - iat (frozen clock)', async () => {
+    clock = Date.UTC(2030, 0, 1, 12, 0, 0);
+    const t = Math.floor(clock / 1000);
+    const hs = (claims: { iat?: number; exp?: number }) => {
+      let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer(ISS).setAudience(AUD);
+      if (claims.iat !== undefined) jwt = jwt.setIssuedAt(claims.iat);
+      if (claims.exp !== undefined) jwt = jwt.setExpirationTime(claims.exp);
+      return jwt.sign(new TextEncoder().encode(SECRET));
+    };
+    const forever = await hs({ iat: t });
+    const refused = await make().verify(forever).catch((err: unknown) => err as GatewayError);
+    expect(refused).toBeInstanceOf(GatewayError);
+    expect((refused as GatewayError).code).toBe('TOKEN_INVALID');
+    expect((refused as GatewayError).message).toMatch(/exp is required/);
+    expect(await codeOf(make().verify(await hs({})))).toBe('TOKEN_INVALID');
+    const lenient = await make({ requireExp: false }).verify(forever);
+    expect(lenient).toMatchObject({ user: { id: 'u1' }, expiresAt: null });
+
+    const bounded = make({ maxTtlS: 3_600 });
+    expect(await codeOf(bounded.verify(await hs({ iat: t, exp: t + 3_600 })))).toBe('OK');
+    const tooLong = await bounded.verify(await hs({ iat: t, exp: t + 3_601 })).catch((err: unknown) => err as GatewayError);
+    expect((tooLong as GatewayError).code).toBe('TOKEN_INVALID');
+    expect((tooLong as GatewayError).message).toMatch(/JWT_MAX_TTL_S/);
+    // Without iat the lifetime counts from now, so a missing iat does not dodge the bound.
+    expect(await codeOf(bounded.verify(await hs({ exp: t + 7_200 })))).toBe('TOKEN_INVALID');
+    expect(await codeOf(bounded.verify(await hs({ exp: t + 600 })))).toBe('OK');
+    // A bound without exp required still refuses nothing for lack of exp (the SSO's choice), and the default has no bound.
+    expect(await codeOf(make({ requireExp: false, maxTtlS: 60 }).verify(forever))).toBe('OK');
+    expect(await codeOf(make().verify(await hs({ iat: t, exp: t + 365 * 86_400 })))).toBe('OK');
+    clock = Date.now();
+    record({ scenario: 'jwt: tokens without exp, and over JWT_MAX_TTL_S', attacks: 5 });
   });
 
   it('rejects wrong iss and aud, missing iss/aud, oversized tokens and unknown kid', async () => {
@@ -321,5 +355,45 @@ describe('JWT attacks through a gateway (JWKS + API_SECRET)', () => {
     const err = await connectError(gw.client({ auth: { token: await signRs('gw-rsa-2') } }));
     expect(err.data?.code).toBe('TOKEN_INVALID');
     record({ scenario: 'jwt: gateway with JWKS down', attacks: 1, faults: 1 });
+  });
+});
+
+describe('tokens without exp through a gateway (JWT_REQUIRE_EXP, JWT_MAX_TTL_S)', () => {
+  const noExp = (userId: string) =>
+    new SignJWT({ account: 'acc' }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt().sign(new TextEncoder().encode(TEST_SECRET));
+
+  it('by default: refused with TOKEN_INVALID saying exp is required, counted, and also on auth-refresh', async () => {
+    const gw = await startGateway({ JWT_MAX_TTL_S: '7200' });
+    try {
+      const before = valueOf(await scrape(gw.url), 'gateway_auth_failures_total', { code: 'TOKEN_INVALID' });
+      const err = await connectError(gw.client({ auth: { token: await noExp('forever') } }));
+      expect(err.data?.code).toBe('TOKEN_INVALID');
+      expect(err.message).toMatch(/exp is required/);
+      const long = await mintToken(TEST_SECRET, { userId: 'long-lived', ttlSeconds: 7_201 });
+      const err2 = await connectError(gw.client({ auth: { token: long } }));
+      expect(err2.data?.code).toBe('TOKEN_INVALID');
+      expect(err2.message).toMatch(/JWT_MAX_TTL_S/);
+      expect(valueOf(await scrape(gw.url), 'gateway_auth_failures_total', { code: 'TOKEN_INVALID' })).toBe(before + 2);
+      // A live socket cannot trade its token for one that never expires either.
+      const socket = await gw.connect('forever');
+      const answer = (await socket.timeout(5_000).emitWithAck('auth-refresh', { token: await noExp('forever') })) as { ok: boolean; code?: string };
+      expect(answer).toMatchObject({ ok: false, code: 'TOKEN_INVALID' });
+      await connected(gw.client({ auth: { token: await mintToken(TEST_SECRET, { userId: 'hour', ttlSeconds: 3_600 }) } }));
+    } finally {
+      await gw.close();
+    }
+    record({ scenario: 'jwt: no-exp and over-long tokens through a gateway', attacks: 3 });
+  });
+
+  it('JWT_REQUIRE_EXP=false: a token without exp connects and is served', async () => {
+    const gw = await startGateway({ JWT_REQUIRE_EXP: 'false' });
+    try {
+      const socket = gw.client({ auth: { token: await noExp('sso-user') } });
+      await connected(socket);
+      const answer = (await socket.timeout(10_000).emitWithAck('list-tools')) as { ok: boolean };
+      expect(answer.ok).toBe(true);
+    } finally {
+      await gw.close();
+    }
   });
 });

@@ -142,3 +142,40 @@ describe('origins in production mode', () => {
     expect((await sendPrompt(plain, 'Liste todas as máquinas disponíveis')).isSuccess).toBe(true);
   });
 });
+
+describe('the null origin (pages opened from file://)', () => {
+  it('dev mode: accepted over WebSocket and polling (Access-Control-Allow-Origin: null), with a warning at start-up', async () => {
+    const gw = await startGateway({ NODE_ENV: 'development', DOMAIN_URL: ALLOWED });
+    try {
+      expect(gw.logs.some((l) => l.level === 40 && typeof l.msg === 'string' && l.msg.startsWith('dev mode: the null Origin'))).toBe(true);
+      const token = await gw.token('file-page');
+      const ws = gw.client({ transports: ['websocket'], auth: { token }, extraHeaders: { origin: 'null' } });
+      await connected(ws);
+      expect((await sendPrompt(ws, 'Liste todas as máquinas disponíveis')).isSuccess).toBe(true);
+      ws.disconnect();
+      await connected(gw.client({ transports: ['polling'], auth: { token: await gw.token('file-page-2') }, extraHeaders: { origin: 'null' } }));
+      const res = await fetch(`${gw.url}${HANDSHAKE}`, { headers: { origin: 'null' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe('null');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('production: refused (ORIGIN_FORBIDDEN, counted) and no warning line', async () => {
+    const gw = await startGateway({ NODE_ENV: 'production', DOMAIN_URL: ALLOWED });
+    try {
+      expect(gw.logs.some((l) => typeof l.msg === 'string' && l.msg.startsWith('dev mode: the null Origin'))).toBe(false);
+      const before = valueOf(await scrape(gw.url), 'gateway_auth_failures_total', { code: 'ORIGIN_FORBIDDEN' });
+      const err = await connectError(gw.client({ transports: ['websocket'], auth: { token: await gw.token('file-page') }, extraHeaders: { origin: 'null' } }));
+      expect(err.data?.code).toBe('ORIGIN_FORBIDDEN');
+      const res = await fetch(`${gw.url}${HANDSHAKE}`, { headers: { origin: 'null' } });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(valueOf(await scrape(gw.url), 'gateway_auth_failures_total', { code: 'ORIGIN_FORBIDDEN' })).toBe(before + 2);
+    } finally {
+      await gw.close();
+    }
+    record({ scenario: 'origins: the null origin in production', attacks: 2 });
+  });
+});

@@ -186,7 +186,8 @@ describe('tenancy across a Redis-backed 2-node cluster: presence and responses',
   const sockets: Client[] = [];
   const join = async (node: number, userId: string, account: string): Promise<Client> => {
     const gw = cluster.nodes[node] as TestGateway;
-    const socket = gw.client({ auth: { token: await gw.token(userId, { account, name: `${userId} name` }) } });
+    // resume: these clients take part in confirmations, so what they leave unconfirmed is replayed.
+    const socket = gw.client({ auth: { token: await gw.token(userId, { account, name: `${userId} name` }), resume: true } });
     sockets.push(socket);
     await connected(socket);
     return socket;
@@ -266,7 +267,7 @@ describe('tenancy across a Redis-backed 2-node cluster: presence and responses',
     expect((await mailbox?.pending('alice-r'))?.map((r) => r.requestId).sort()).toEqual([...aRequests].sort());
     a.disconnect();
     const gw1 = cluster.nodes[1] as TestGateway;
-    const again = gw1.client({ auth: { token: await gw1.token('alice-r', { account: 'acct-a' }) } });
+    const again = gw1.client({ auth: { token: await gw1.token('alice-r', { account: 'acct-a' }), resume: true } });
     sockets.push(again);
     const replayed = collect<PromptResponse>(again, 'prompt-response');
     await connected(again);

@@ -4,12 +4,14 @@ import { MemoryHistoryStore } from '../../src/store/history.js';
 import { MemoryIdempotencyStore } from '../../src/store/idempotency.js';
 import { MemoryMailbox } from '../../src/store/mailbox.js';
 import { TtlMap } from '../../src/store/ttl-map.js';
-import { describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry } from '../helpers/store-suites.js';
+import { MemoryConfirmingUsers } from '../../src/store/confirming-users.js';
+import { describeConfirmingUsers, describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry } from '../helpers/store-suites.js';
 
 describeSessionRegistry('memory', () => new MemorySessionRegistry());
 describeMailbox('memory', (limits) => new MemoryMailbox(limits));
 describeIdempotency('memory', () => new MemoryIdempotencyStore(60_000));
 describeHistory('memory', (maxPerUser) => new MemoryHistoryStore(maxPerUser));
+describeConfirmingUsers('memory', (ttlMs) => new MemoryConfirmingUsers({ ttlMs }));
 
 describe('TtlMap', () => {
   it('expires entries and bounds its size', () => {

@@ -9,7 +9,8 @@ import { RedisHistoryStore } from '../../src/store/redis-history.js';
 import { PendingAbandoned } from '../../src/store/idempotency.js';
 import { RedisIdempotencyStore } from '../../src/store/redis-idempotency.js';
 import { RedisMailbox } from '../../src/store/redis-mailbox.js';
-import { describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry, response } from '../helpers/store-suites.js';
+import { RedisConfirmingUsers } from '../../src/store/redis-confirming-users.js';
+import { describeConfirmingUsers, describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry, response } from '../helpers/store-suites.js';
 import { sleep } from '../helpers/async.js';
 import { useTestRedis } from '../helpers/redis-clients.js';
 
@@ -23,6 +24,18 @@ describeSessionRegistry('redis', () => new RedisSessionRegistry(redis, { prefix:
 describeMailbox('redis', (limits) => new RedisMailbox(redis, { prefix: nextPrefix(), ttlSeconds: limits.ttlMs / 1000, maxPerUser: limits.maxPerUser }));
 describeIdempotency('redis', () => new RedisIdempotencyStore(redis, { prefix: nextPrefix(), pollIntervalMs: 10 }));
 describeHistory('redis', (maxPerUser) => new RedisHistoryStore(redis, { prefix: nextPrefix(), maxPerUser }));
+describeConfirmingUsers('redis', (ttlMs) => new RedisConfirmingUsers(redis, { prefix: nextPrefix(), ttlSeconds: ttlMs / 1000 }));
+
+describe('RedisConfirmingUsers specifics', () => {
+  it('is one key per user, ws:confirms:{<userId>} under the prefix, with a 30-day TTL, seen by another client', async () => {
+    const keyPrefix = nextPrefix();
+    const users = new RedisConfirmingUsers(redis, { prefix: keyPrefix });
+    await users.add('user-42');
+    expect(await redis.get(`${keyPrefix}ws:confirms:{user-42}`)).toBe('1');
+    expect(await redis.ttl(`${keyPrefix}ws:confirms:{user-42}`)).toBeGreaterThan(29 * 86_400);
+    expect(await new RedisConfirmingUsers(redis2, { prefix: keyPrefix }).has('user-42')).toBe(true);
+  });
+});
 
 describe('RedisSessionRegistry specifics', () => {
   it('uses exactly ws:user:connection:<userId> with a 3600 s TTL when no prefix is given', async () => {

@@ -15,6 +15,8 @@ export interface ToolContext {
   backend: LeadLoversBackend;
   writeEmail: EmailWriter;
   account: string;
+  /** The MCP call's cancellation (notifications/cancelled): passed to the backend, down to every retry. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ToolAnswer<N extends ToolName> {
@@ -26,26 +28,26 @@ export interface ToolAnswer<N extends ToolName> {
 type ToolHandlers = { [N in ToolName]: (context: ToolContext, args: ToolArgs<N>) => Promise<ToolAnswer<N>> };
 
 export const TOOL_HANDLERS: ToolHandlers = {
-  async get_leads({ backend, account }, args) {
-    return { output: await backend.getLeads(account, args) };
+  async get_leads({ backend, account, signal }, args) {
+    return { output: await backend.getLeads(account, args, { signal }) };
   },
-  async create_lead({ backend, account }, args) {
-    return { output: await backend.createLead(account, args) };
+  async create_lead({ backend, account, signal }, args) {
+    return { output: await backend.createLead(account, args, { signal }) };
   },
-  async update_lead({ backend, account }, args) {
-    return { output: await backend.updateLead(account, args) };
+  async update_lead({ backend, account, signal }, args) {
+    return { output: await backend.updateLead(account, args, { signal }) };
   },
-  async delete_lead({ backend, account }, args) {
-    return { output: await backend.deleteLead(account, args) };
+  async delete_lead({ backend, account, signal }, args) {
+    return { output: await backend.deleteLead(account, args, { signal }) };
   },
-  async get_machines({ backend, account }, args) {
-    return { output: await backend.getMachines(account, args) };
+  async get_machines({ backend, account, signal }, args) {
+    return { output: await backend.getMachines(account, args, { signal }) };
   },
-  async get_machine_details({ backend, account }, args) {
-    return { output: await backend.getMachineDetails(account, args.machineCode) };
+  async get_machine_details({ backend, account, signal }, args) {
+    return { output: await backend.getMachineDetails(account, args.machineCode, { signal }) };
   },
-  async get_email_sequences({ backend, account }, args) {
-    return { output: await backend.getEmailSequences(account, args.machineCode) };
+  async get_email_sequences({ backend, account, signal }, args) {
+    return { output: await backend.getEmailSequences(account, args.machineCode, { signal }) };
   },
   async create_email_content({ writeEmail }, args) {
     // The occasion only chose the template; the output schema has no place for it.

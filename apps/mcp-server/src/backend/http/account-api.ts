@@ -2,7 +2,7 @@
 // than one tool needs. Tool code works on this and never handles a token.
 import { ToolError } from '../../errors.js';
 import { leadByEmailSchema, levelsSchema, sequencesSchema, type ApiLead } from './api-schemas.js';
-import type { ApiRequest, LeadLoversClient } from './client.js';
+import type { ApiRequest, CallScope, LeadLoversClient } from './client.js';
 import type { z } from 'zod';
 
 export interface AccountApi {
@@ -15,8 +15,8 @@ export interface AccountApi {
   levels(machineCode: number, sequenceCode: number): Promise<z.output<typeof levelsSchema>>;
 }
 
-export function accountApi(client: LeadLoversClient, token: string): AccountApi {
-  const request: AccountApi['request'] = (req) => client.request(token, req);
+export function accountApi(client: LeadLoversClient, token: string, scope: CallScope = {}): AccountApi {
+  const request: AccountApi['request'] = (req) => client.request(token, req, scope);
   return {
     request,
     async leadByEmail(email) {

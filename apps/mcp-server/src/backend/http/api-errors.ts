@@ -6,6 +6,9 @@ import { ToolError } from '../../errors.js';
 export const RATE_LIMITED_MESSAGE = 'rate limited by LeadLovers, retry later';
 export const TIMEOUT_MESSAGE = 'LeadLovers did not answer in time; try again in a moment';
 export const UNREACHABLE_MESSAGE = 'LeadLovers could not be reached; try again in a moment';
+export const CANCELLED_MESSAGE = 'The call was cancelled';
+/** An account's circuit is open: its recent calls all failed upstream, so this one was not sent. */
+export const UNAVAILABLE_MESSAGE = 'LeadLovers is unavailable for this account right now (its recent calls failed); try again in a moment';
 
 /** `{ StatusCode >= 400, Message }` in a body: an error whatever the HTTP status. */
 export function readApiError(body: unknown): { status: number; message: string | undefined } | undefined {

@@ -1,10 +1,13 @@
 // A small client of the LeadLovers REST API over global fetch: the token in the `token` query parameter, a
-// timeout per attempt, retries with backoff for idempotent requests only, LeadLovers errors (even with HTTP 200)
-// turned into ToolErrors, and every answer checked against a zod schema so a changed API fails as BACKEND_ERROR.
+// timeout per attempt, retries with backoff for idempotent requests only and a circuit breaker per account
+// (retry.ts, cockatiel), the caller's cancellation honoured by every attempt and every wait between them,
+// LeadLovers errors (even with HTTP 200) turned into ToolErrors, and every answer checked against a zod schema so
+// a changed API fails as BACKEND_ERROR.
+import { BrokenCircuitError, type RetryPolicy } from 'cockatiel';
 import type { z } from 'zod';
 import { ToolError } from '../../errors.js';
-import { readApiError, TIMEOUT_MESSAGE, toolErrorForStatus, UNREACHABLE_MESSAGE } from './api-errors.js';
-import { backoffDelay, IDEMPOTENT_METHODS, isRetryableStatus, parseRetryAfter } from './retry.js';
+import { CANCELLED_MESSAGE, readApiError, TIMEOUT_MESSAGE, toolErrorForStatus, UNAVAILABLE_MESSAGE, UNREACHABLE_MESSAGE } from './api-errors.js';
+import { createBreakers, createRetryPolicy, IDEMPOTENT_METHODS, isRetryableStatus, parseRetryAfter, UpstreamFailure } from './retry.js';
 
 export const DEFAULT_API_URL = 'https://llapi.leadlovers.com/webapi';
 
@@ -19,7 +22,18 @@ export interface LeadLoversClientOptions {
   retryBaseMs?: number;
   /** Longest wait between attempts, including one asked for by Retry-After. */
   retryCapMs?: number;
+  /** Consecutive failed calls of one account that open its circuit (default 5). */
+  breakerFailures?: number;
+  /** How long an open circuit fails that account's calls fast before one probe goes through (default 30 s). */
+  breakerCooldownMs?: number;
   fetch?: typeof fetch;
+}
+
+/** Who a request is for and when to stop: the account (its circuit breaker) and the caller's cancellation. */
+export interface CallScope {
+  account?: string | undefined;
+  /** Aborted when the MCP call is cancelled (notifications/cancelled, the gateway's timeout): no attempt or wait goes on. */
+  signal?: AbortSignal | undefined;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -35,18 +49,20 @@ export interface ApiRequest<S extends z.ZodType> {
 }
 
 export interface LeadLoversClient {
-  request<S extends z.ZodType>(token: string, request: ApiRequest<S>): Promise<z.output<S>>;
+  request<S extends z.ZodType>(token: string, request: ApiRequest<S>, scope?: CallScope): Promise<z.output<S>>;
 }
 
-/** One attempt's outcome: an answer to return, or a failure that may be retried. */
-type Attempt =
-  | { kind: 'answer'; body: unknown }
-  | { kind: 'failure'; error: ToolError; retryable: boolean; retryAfterMs?: number };
+/** Thrown by an attempt whose caller gave up: neither retried nor held against the account's circuit. */
+class Cancelled extends Error {}
+
+const NEVER = new AbortController().signal;
 
 export function createLeadLoversClient(options: LeadLoversClientOptions): LeadLoversClient {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
-  const backoff = { baseMs: options.retryBaseMs ?? 250, capMs: options.retryCapMs ?? 10_000 };
+  const retries = createRetryPolicy({ maxAttempts: options.maxAttempts, baseMs: options.retryBaseMs ?? 250, capMs: options.retryCapMs ?? 10_000 });
+  const once = createRetryPolicy({ maxAttempts: 1, baseMs: 0, capMs: 0 });
+  const breakerOf = createBreakers({ failures: options.breakerFailures ?? 5, cooldownMs: options.breakerCooldownMs ?? 30_000 });
 
   function urlFor(token: string, path: string, query: Query = {}): string {
     const url = new URL(base + path);
@@ -55,7 +71,10 @@ export function createLeadLoversClient(options: LeadLoversClientOptions): LeadLo
     return url.href;
   }
 
-  async function attempt(token: string, request: ApiRequest<z.ZodType>): Promise<Attempt> {
+  /** One attempt: the answer's body, or a throw (UpstreamFailure: retried and counted; ToolError: an answer; Cancelled). */
+  async function attempt(token: string, request: ApiRequest<z.ZodType>, signal: AbortSignal): Promise<unknown> {
+    // A retry whose wait ended after the cancellation must not send anything.
+    if (signal.aborted) throw new Cancelled();
     let response: Response;
     let text: string;
     try {
@@ -66,17 +85,18 @@ export function createLeadLoversClient(options: LeadLoversClientOptions): LeadLo
           ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
       });
       text = await response.text();
     } catch (err) {
+      if (signal.aborted) throw new Cancelled();
       // fetch's own error text can include the URL, and so the token: only our fixed messages leave here.
       const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       // The system error code (ECONNREFUSED, ENOTFOUND...) says why without saying where.
       const cause = (err as { cause?: { code?: unknown } }).cause?.code;
       const reason = typeof cause === 'string' && /^[A-Z_]+$/.test(cause) ? ` (${cause})` : '';
       const message = timedOut ? TIMEOUT_MESSAGE : `${UNREACHABLE_MESSAGE}${reason}`;
-      return { kind: 'failure', error: new ToolError('BACKEND_ERROR', message), retryable: true };
+      throw new UpstreamFailure(new ToolError('BACKEND_ERROR', message));
     }
 
     let body: unknown = undefined;
@@ -90,32 +110,51 @@ export function createLeadLoversClient(options: LeadLoversClientOptions): LeadLo
     const apiError = readApiError(body);
     const status = apiError?.status ?? (response.ok ? undefined : response.status);
     if (status !== undefined) {
-      return {
-        kind: 'failure',
-        error: toolErrorForStatus(status, apiError?.message, token),
-        retryable: isRetryableStatus(status),
-        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
-      };
+      const error = toolErrorForStatus(status, apiError?.message, token);
+      // 429 and 5xx: LeadLovers is in trouble (retry, count it); anything else is its answer to this request.
+      if (isRetryableStatus(status)) throw new UpstreamFailure(error, parseRetryAfter(response.headers.get('retry-after')));
+      throw error;
     }
-    return { kind: 'answer', body };
+    return body;
   }
 
   return {
-    async request(token, request) {
-      const attempts = IDEMPOTENT_METHODS.has(request.method) ? Math.max(1, options.maxAttempts) : 1;
-      for (let n = 1; ; n++) {
-        const outcome = await attempt(token, request);
-        if (outcome.kind === 'answer') {
-          const parsed = request.schema.safeParse(outcome.body);
-          if (!parsed.success) {
-            const where = parsed.error.issues[0]?.path.join('.') || 'body';
-            throw new ToolError('BACKEND_ERROR', `LeadLovers answered ${request.method} ${request.path} in an unexpected shape (${where})`);
-          }
-          return parsed.data;
-        }
-        if (!outcome.retryable || n >= attempts) throw outcome.error;
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(n, outcome.retryAfterMs, backoff)));
+    async request(token, request, scope = {}) {
+      const signal = scope.signal ?? NEVER;
+      const policy: RetryPolicy = IDEMPOTENT_METHODS.has(request.method) ? retries : once;
+      const breaker = breakerOf(scope.account ?? '');
+      let body: unknown;
+      try {
+        // The breaker around the retries: one call, however many attempts, is one success or failure of the account.
+        const call = breaker.execute(() => policy.execute(() => attempt(token, request, signal), signal), signal);
+        body = await untilAborted(call, signal);
+      } catch (err) {
+        if (err instanceof Cancelled || signal.aborted) throw new ToolError('BACKEND_ERROR', CANCELLED_MESSAGE);
+        if (err instanceof BrokenCircuitError) throw new ToolError('UPSTREAM_UNAVAILABLE', UNAVAILABLE_MESSAGE);
+        if (err instanceof UpstreamFailure) throw err.error;
+        throw err;
       }
+      const parsed = request.schema.safeParse(body);
+      if (!parsed.success) {
+        const where = parsed.error.issues[0]?.path.join('.') || 'body';
+        throw new ToolError('BACKEND_ERROR', `LeadLovers answered ${request.method} ${request.path} in an unexpected shape (${where})`);
+      }
+      return parsed.data;
     },
   };
+}
+
+/**
+ * Settles with the call, or rejects at once when the signal aborts: a wait between retries (which cockatiel does
+ * not cut short) then ends by itself, finds the signal aborted and sends nothing (attempt() checks it first).
+ */
+function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal === NEVER) return call;
+  call.catch(() => undefined); // settles unobserved after an abort
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Cancelled());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
