@@ -23,7 +23,7 @@ export default {
   options: {
     doNotFollow: { path: 'node_modules' },
     // Tests may import across layers (they build whole gateways); the rules are about production code.
-    exclude: { path: ['(^|/)node_modules/', '^(apps|packages)/[^/]+/test/'] },
+    exclude: { path: ['(^|/)node_modules/', '^(apps|packages)/[^/]+/dist/', '^(apps|packages)/[^/]+/test/'] },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
