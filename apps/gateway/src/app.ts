@@ -4,6 +4,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { nodeInfo } from './admin/info.js';
+import { createAdminHandler } from './admin/routes.js';
 import { createConnectLimit } from './auth/connect-limit.js';
 import { connectError, createAuthMiddleware, createPollingOriginGuard } from './auth/middleware.js';
 import { createOriginPolicy } from './auth/origins.js';
@@ -29,7 +31,7 @@ import { createEventHandlers, type EventDeps } from './socket/events.js';
 import { listPresence } from './socket/presence.js';
 import { createLifecycle } from './socket/session-lifecycle.js';
 import { gatewayParser } from './socket/wire.js';
-import type { GatewayServer } from './shared/socket.js';
+import { userRoom, type GatewayServer } from './shared/socket.js';
 import type { HistoryStore } from './store/history.js';
 import type { RequestState } from './store/request-state.js';
 import type { Mailbox } from './store/mailbox.js';
@@ -64,7 +66,10 @@ export interface Gateway {
   /** The server answering /metrics when METRICS_PORT is set; otherwise /metrics is on httpServer. */
   readonly metricsServer: HttpServer | undefined;
   listen(port?: number, host?: string): Promise<AddressInfo>;
-  /** Graceful drain (config.drain): not-ready, server-draining, in-flight requests finish, batched disconnects. */
+  /**
+   * Graceful drain (config.drain): not-ready, server-draining, in-flight requests finish, batched disconnects.
+   * Once per node: a second call (SIGTERM after POST /admin/drain) answers with the first drain's report.
+   */
   drain(): Promise<DrainReport>;
   /** Disconnects every client and closes the HTTP server. Dependencies stay open: their owner closes them. */
   close(): Promise<void>;
@@ -97,7 +102,35 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   const ownsMetrics = !deps.metrics;
   const metricsHandler = createMetricsHandler(metrics.registry, config.metrics.token);
-  const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metricsHandler);
+  const startedAt = Date.now();
+  // The admin API lives on the metrics listener only (config refuses ADMIN_TOKEN without METRICS_PORT). Its
+  // closures read `io`, the kicker and the notifier, which exist by the time a request arrives.
+  const admin = createAdminHandler({
+    token: config.admin.token,
+    maxBodyBytes: config.admin.maxBodyBytes,
+    logger,
+    metrics,
+    disconnectUser: (userId) => kicker.kick(userRoom(userId), 'admin'),
+    presence: (account) => listPresenceBounded(account),
+    notifier: () => notifier,
+    drain: () => {
+      const alreadyDraining = draining !== undefined;
+      const sockets = io.of('/').sockets.size;
+      drain().catch((err: unknown) => logger.error({ err }, 'admin drain failed'));
+      return { alreadyDraining, sockets };
+    },
+    info: () =>
+      nodeInfo({
+        nodeId: config.nodeId,
+        startedAt,
+        sockets: () => io.of('/').sockets.size,
+        draining: () => admission.draining,
+        requestsInFlight: () => inFlight.count,
+        pool: () => deps.runner.stats(),
+        redis: deps.cluster,
+      }),
+  });
+  const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metricsHandler, admin);
   // connectionsCheckingInterval (default 30 s) is how often Node enforces the two timeouts set below.
   const checkEveryMs = Math.max(50, Math.min(5_000, Math.floor(config.abuse.headersTimeoutMs / 2)));
   const httpServer = createServer(
@@ -186,11 +219,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     mailbox: deps.mailbox,
     verifier: deps.verifier,
     historyLimit: config.limits.historyLimit,
-    listPresence: (account) =>
-      listPresence(io, account, config.clusterRequestTimeoutMs).catch((err: unknown) => {
-        if (err instanceof GatewayError && err.code === 'TIMEOUT') metrics.clusterRequestTimeouts.inc({ request: 'presence' });
-        throw err;
-      }),
+    listPresence: (account) => listPresenceBounded(account),
     logger,
     inFlight,
     cancellations,
@@ -198,6 +227,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
     suggestions,
   };
   const registerEvents = createEventHandlers(eventDeps);
+
+  function listPresenceBounded(account: string) {
+    return listPresence(io, account, config.clusterRequestTimeoutMs).catch((err: unknown) => {
+      if (err instanceof GatewayError && err.code === 'TIMEOUT') metrics.clusterRequestTimeouts.inc({ request: 'presence' });
+      throw err;
+    });
+  }
+  // One drain per node: SIGTERM after an admin drain waits for the same one.
+  let draining: Promise<DrainReport> | undefined;
+  const drain = (): Promise<DrainReport> => (draining ??= drainNode({ io, admission, inFlight, logger }, config.drain));
 
   io.on('connection', (socket) => {
     lifecycle.attach(socket);
@@ -214,7 +253,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (metricsServer) await listenOn(metricsServer, config.metrics.port, host);
       return listenOn(httpServer, port, host);
     },
-    drain: () => drainNode({ io, admission, inFlight, logger }, config.drain),
+    drain,
     async close() {
       admission.close();
       lifecycle.close();

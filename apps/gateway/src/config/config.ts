@@ -118,6 +118,8 @@ export const EnvSchema = z
 
     METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65_535).optional()),
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    ADMIN_TOKEN: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    ADMIN_MAX_BODY_BYTES: int(65_536, 256, 10_485_760),
   })
   .superRefine((env, ctx) => {
     checkRedisEnv(env, ctx);
@@ -129,6 +131,9 @@ export const EnvSchema = z
     }
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS' });
+    }
+    if (env.ADMIN_TOKEN && env.METRICS_PORT === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'the admin API is served on METRICS_PORT only (never on the public port): set METRICS_PORT' });
     }
     if (env.NODE_ENV !== 'production') return;
     if (!env.API_SECRET && !env.JWKS_URL && !env.SSO_API_URL) {
@@ -237,6 +242,11 @@ export interface Config {
     /** When set, /metrics needs `Authorization: Bearer <token>`. */
     readonly token: string | undefined;
   };
+  /** The admin HTTP API on METRICS_PORT (admin/routes.ts); off without a token. */
+  readonly admin: {
+    readonly token: string | undefined;
+    readonly maxBodyBytes: number;
+  };
   readonly webhooks: {
     /** WEBHOOK_SECRET: per-account webhook secrets are derived from it; unset disables POST /webhooks/leadlovers. */
     readonly secret: string | undefined;
@@ -336,6 +346,7 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     },
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
+    admin: { token: env.ADMIN_TOKEN, maxBodyBytes: env.ADMIN_MAX_BODY_BYTES },
     webhooks: { secret: env.WEBHOOK_SECRET, maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES, replayWindowS: env.WEBHOOK_REPLAY_WINDOW_S },
   });
 }
