@@ -9,6 +9,7 @@ import { createAdminHandler } from './admin/routes.js';
 import { createConnectLimit } from './auth/connect-limit.js';
 import { connectError, createAuthMiddleware, createPollingOriginGuard } from './auth/middleware.js';
 import { createOriginPolicy } from './auth/origins.js';
+import { MemoryRevocationStore, withRevocations, type RevocationStore } from './auth/revocations.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import { createAdmission } from './lifecycle/admission.js';
 import type { ClusterWiring } from './cluster/wiring.js';
@@ -51,6 +52,8 @@ export interface GatewayDeps {
   history: HistoryStore;
   /** Admission and completion of every request (idempotency, limits, mailbox and history writes). */
   state: RequestState;
+  /** Token revocation marks (default: in memory, this node only; deps.ts gives the Redis one in a cluster). */
+  revocations?: RevocationStore | undefined;
   /** Webhook deliveries already published (default: in memory, for the replay window). */
   replays?: ReplayGuard | undefined;
   /** Redis adapter, cross-node kicks and readiness; absent on a single in-memory node. */
@@ -77,6 +80,9 @@ export interface Gateway {
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
+  const revocations = deps.revocations ?? new MemoryRevocationStore(config.auth.revocationTtlS);
+  // Handshakes and auth-refresh both refuse revoked tokens.
+  const verifier = withRevocations(deps.verifier, revocations);
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
   const admission = createAdmission({
     maxConnections: config.shedding.maxConnections,
@@ -111,6 +117,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger,
     metrics,
     disconnectUser: (userId) => kicker.kick(userRoom(userId), 'admin'),
+    revokeUser: async (userId) => {
+      const revokedBefore = new Date();
+      // Recorded before the kick, so a reconnect racing the disconnect already meets the mark.
+      await revocations.revoke(userId, revokedBefore);
+      kicker.kick(userRoom(userId), 'admin');
+      return { revokedBefore, ttlSeconds: revocations.ttlSeconds };
+    },
     presence: (account) => listPresenceBounded(account),
     notifier: () => notifier,
     drain: () => {
@@ -177,7 +190,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     next(refusal ? connectError(refusal.code, refusal.message) : undefined);
   });
   io.use(createConnectLimit({ attemptsPerMinute: config.abuse.connectAttemptsPerMinute, trustProxyHops: config.abuse.trustProxyHops, logger, metrics }));
-  io.use(createAuthMiddleware({ verifier: deps.verifier, origins, logger, metrics }));
+  io.use(createAuthMiddleware({ verifier, origins, logger, metrics }));
   io.engine.on('connection_error', (err: { code: number; message: string; req?: { socket?: { remoteAddress?: string } } }) => {
     logger.warn({ code: err.code, reason: err.message, ip: err.req?.socket?.remoteAddress }, 'transport connection error');
   });
@@ -217,7 +230,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     runner: deps.runner,
     history: deps.history,
     mailbox: deps.mailbox,
-    verifier: deps.verifier,
+    verifier,
     historyLimit: config.limits.historyLimit,
     listPresence: (account) => listPresenceBounded(account),
     logger,

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { TOOLS, TOOL_NAMES } from '@leadlovers/tools';
 import type { GatewayDeps } from './app.js';
+import { RedisRevocationStore } from './auth/revocations.js';
 import { setupAuth } from './auth/setup.js';
 import type { RedisConnections } from './cluster/redis.js';
 import { createRedisCluster } from './cluster/wiring.js';
@@ -116,6 +117,9 @@ export async function buildDependencies(config: Config, logger: Logger, override
     runner,
     planner: withConversations(selected.planner, conversations, logger.child({ component: 'conversations' })),
     ...state,
+    ...(redis && config.redis
+      ? { revocations: new RedisRevocationStore(redis.command, { prefix: config.redis.keyPrefix, ttlSeconds: config.auth.revocationTtlS, logger }) }
+      : {}),
     cluster,
     devSecret,
     defaults,

@@ -186,5 +186,5 @@ export type LeadCreated = z.infer<typeof LeadCreatedSchema>;
 export type AckResult<T> = { ok: true; data: T } | { ok: false; code: z.infer<typeof ErrorCodeSchema>; message: string };
 
 export interface ConnectErrorData {
-  code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'ORIGIN_FORBIDDEN' | 'RATE_LIMITED' | 'SERVER_DRAINING' | 'OVERLOADED';
+  code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' | 'ORIGIN_FORBIDDEN' | 'RATE_LIMITED' | 'SERVER_DRAINING' | 'OVERLOADED';
 }

@@ -1,6 +1,6 @@
 // The admin HTTP API, served on the metrics/admin listener (METRICS_PORT) only, never on the public port: every
 // route needs `Authorization: Bearer <ADMIN_TOKEN>`; without ADMIN_TOKEN the routes do not exist (404). Routes:
-// disconnect a user cluster-wide, presence of an account, push an event to an account or a user, drain
+// disconnect a user cluster-wide, revoke a user's tokens, presence of an account, push an event to an account or a user, drain
 // this node, and this node's state. Each answer is JSON; each error has a `code` (http.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -12,7 +12,7 @@ import { GatewayError } from '../shared/errors.js';
 import { describeZodError } from '../shared/validation.js';
 import { createAdminAuth } from './auth.js';
 import { AdminHttpError, readJsonBody, sendError, sendJson } from './http.js';
-import { DisconnectSchema, NotifySchema, PresenceQuerySchema } from './schemas.js';
+import { DisconnectSchema, NotifySchema, PresenceQuerySchema, RevokeSchema } from './schemas.js';
 
 export interface AdminDeps {
   /** ADMIN_TOKEN; undefined: the admin API is off (404). */
@@ -22,6 +22,8 @@ export interface AdminDeps {
   metrics: Pick<GatewayMetrics, 'adminRequests' | 'adminAuthFailures' | 'sessionKicks'>;
   /** Cluster-wide: the user's sockets get session-replaced (reason admin), then are disconnected, on any node. */
   disconnectUser(userId: string): void;
+  /** Records that the user's tokens issued before now are refused (every node), then disconnects the user. */
+  revokeUser(userId: string): Promise<{ revokedBefore: Date; ttlSeconds: number }>;
   presence(account: string): Promise<PresenceUser[]>;
   notifier(): Notifier;
   /** Starts draining this node; resolves at once (the drain runs on). */
@@ -47,6 +49,15 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
         metrics.sessionKicks.inc({ cause: 'admin' });
         log.info({ userId, reason }, 'admin: user disconnected cluster-wide');
         return { status: 200, body: { userId, disconnected: true } };
+      },
+    },
+    '/admin/revoke': {
+      POST: async (req) => {
+        const { userId, reason } = await body(req, RevokeSchema);
+        const { revokedBefore, ttlSeconds } = await deps.revokeUser(userId);
+        metrics.sessionKicks.inc({ cause: 'admin' });
+        log.info({ userId, reason, revokedBefore, ttlSeconds }, 'admin: tokens revoked and user disconnected cluster-wide');
+        return { status: 200, body: { userId, revokedBefore: revokedBefore.toISOString(), ttlSeconds, disconnected: true } };
       },
     },
     '/admin/presence': {

@@ -14,6 +14,9 @@ export const DisconnectSchema = z.strictObject({
   reason: z.string().max(200).optional(),
 });
 
+/** The same shape: revoking is a disconnect that also refuses the user's older tokens. */
+export const RevokeSchema = DisconnectSchema;
+
 export const PresenceQuerySchema = z.strictObject({ account: targetId });
 
 /** Events the gateway emits on its own schedule: an operator may not fake them. */

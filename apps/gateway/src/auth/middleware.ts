@@ -50,7 +50,7 @@ export function createAuthMiddleware({ verifier, origins, logger, metrics }: Aut
       next();
     } catch (err) {
       const error = toGatewayError(err);
-      const code = error.code === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
+      const code = error.code === 'TOKEN_EXPIRED' || error.code === 'TOKEN_REVOKED' ? error.code : 'TOKEN_INVALID';
       logger.warn({ ...at, code, source: found.source, reason: error.message }, 'auth failed');
       metrics.authFailures.inc({ code });
       next(connectError(code, error.message));

@@ -67,6 +67,7 @@ export const EnvSchema = z
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
     JWT_CLOCK_TOLERANCE_S: int(5, 0, 300),
+    REVOCATION_TTL_S: int(86_400, 60, 366 * 86_400),
 
     MCP_SERVER_PATH: optionalString,
     MCP_POOL_SIZE: int(2, 1, 64),
@@ -179,6 +180,8 @@ export interface Config {
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
     readonly clockToleranceS: number;
+    /** How long a revocation mark lasts: the longest lifetime of a token the SSO issues (REVOCATION_TTL_S). */
+    readonly revocationTtlS: number;
   };
   readonly mcp: {
     readonly serverPath: string | undefined;
@@ -299,6 +302,7 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
       clockToleranceS: env.JWT_CLOCK_TOLERANCE_S,
+      revocationTtlS: env.REVOCATION_TTL_S,
     },
     mcp: {
       serverPath: env.MCP_SERVER_PATH,
