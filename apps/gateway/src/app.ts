@@ -38,6 +38,7 @@ import type { RequestState } from './store/request-state.js';
 import type { Mailbox } from './store/mailbox.js';
 import { createSuggestionService } from './suggest/service.js';
 import { createServerNotifier, type Notifier } from './notify/notifier.js';
+import type { Tracing } from './tracing/tracing.js';
 import { createLeadLoversWebhook } from './webhooks/leadlovers.js';
 import { MemoryReplayGuard, type ReplayGuard } from './webhooks/replay-guard.js';
 
@@ -58,6 +59,8 @@ export interface GatewayDeps {
   replays?: ReplayGuard | undefined;
   /** Redis adapter, cross-node kicks and readiness; absent on a single in-memory node. */
   cluster?: ClusterWiring | undefined;
+  /** OpenTelemetry (tracing/tracing.ts); absent: off, nothing wrapped. */
+  tracing?: Tracing | undefined;
   /** This instance's Prometheus metrics; default: a fresh registry reading this runner and cluster. */
   metrics?: GatewayMetrics | undefined;
 }
@@ -200,16 +203,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const delivery = createDelivery(io, deps.mailbox, logger);
   // Unmetered runner: the suggestions' background reads are not user requests and stay out of the tool metrics.
   const suggestions = createSuggestionService({ runner: deps.runner, history: deps.history, logger: logger.child({ component: 'suggest' }) });
-  const core = createRequestCore({
-    runner: meterToolCalls(deps.runner, metrics),
-    planner: deps.planner,
-    state: deps.state,
+  // With tracing on, each layer a request crosses is wrapped once here (nothing in the request path changes).
+  const tracing = deps.tracing;
+  const meteredRunner = meterToolCalls(deps.runner, metrics);
+  const untracedCore = createRequestCore({
+    runner: tracing ? tracing.traceRunner(meteredRunner) : meteredRunner,
+    planner: tracing ? tracing.tracePlanner(deps.planner) : deps.planner,
+    state: tracing ? tracing.traceState(deps.state) : deps.state,
     mailbox: deps.mailbox,
     logger,
     metrics,
     isDraining: () => admission.draining,
     cancellations,
   });
+  const core = tracing ? tracing.traceCore(untracedCore) : untracedCore;
 
   // Everything a connection needs is built once here; per socket only its own state is allocated (a connection
   // idles for hours: what it holds is its cost, see README "Memory per connection").
