@@ -4,9 +4,12 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { nodeInfo } from './admin/info.js';
+import { createAdminHandler } from './admin/routes.js';
 import { createConnectLimit } from './auth/connect-limit.js';
 import { connectError, createAuthMiddleware, createPollingOriginGuard } from './auth/middleware.js';
 import { createOriginPolicy } from './auth/origins.js';
+import { MemoryRevocationStore, withRevocations, type RevocationStore } from './auth/revocations.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import { createAdmission } from './lifecycle/admission.js';
 import type { ClusterWiring } from './cluster/wiring.js';
@@ -33,12 +36,13 @@ import { createLifecycle } from './socket/session-lifecycle.js';
 import { createTransportGuard, type EngineConnection } from './socket/transport-guard.js';
 import { gatewayParser } from './socket/wire.js';
 import { createLogThrottle } from './shared/log-throttle.js';
-import type { GatewayServer } from './shared/socket.js';
+import { userRoom, type GatewayServer } from './shared/socket.js';
 import type { HistoryStore } from './store/history.js';
 import type { RequestState } from './store/request-state.js';
 import type { Mailbox } from './store/mailbox.js';
 import { createSuggestionService } from './suggest/service.js';
 import { createServerNotifier, type Notifier } from './notify/notifier.js';
+import type { Tracing } from './tracing/tracing.js';
 import { createLeadLoversWebhook } from './webhooks/leadlovers.js';
 import { MemoryReplayGuard, type ReplayGuard } from './webhooks/replay-guard.js';
 
@@ -55,10 +59,14 @@ export interface GatewayDeps {
   state: RequestState;
   /** Users who confirmed a response before (default: in memory, this node only); Redis in cluster mode. */
   confirmingUsers?: ConfirmingUsers | undefined;
+  /** Token revocation marks (default: in memory, this node only; deps.ts gives the Redis one in a cluster). */
+  revocations?: RevocationStore | undefined;
   /** Webhook deliveries already published (default: in memory, for the replay window). */
   replays?: ReplayGuard | undefined;
   /** Redis adapter, cross-node kicks and readiness; absent on a single in-memory node. */
   cluster?: ClusterWiring | undefined;
+  /** OpenTelemetry (tracing/tracing.ts); absent: off, nothing wrapped. */
+  tracing?: Tracing | undefined;
   /** This instance's Prometheus metrics; default: a fresh registry reading this runner and cluster. */
   metrics?: GatewayMetrics | undefined;
 }
@@ -70,7 +78,10 @@ export interface Gateway {
   /** The server answering /metrics when METRICS_PORT is set; otherwise /metrics is on httpServer. */
   readonly metricsServer: HttpServer | undefined;
   listen(port?: number, host?: string): Promise<AddressInfo>;
-  /** Graceful drain (config.drain): not-ready, server-draining, in-flight requests finish, batched disconnects. */
+  /**
+   * Graceful drain (config.drain): not-ready, server-draining, in-flight requests finish, batched disconnects.
+   * Once per node: a second call (SIGTERM after POST /admin/drain) answers with the first drain's report.
+   */
   drain(): Promise<DrainReport>;
   /** Disconnects every client and closes the HTTP server. Dependencies stay open: their owner closes them. */
   close(): Promise<void>;
@@ -78,6 +89,9 @@ export interface Gateway {
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, logger } = deps;
+  const revocations = deps.revocations ?? new MemoryRevocationStore(config.auth.revocationTtlS);
+  // Handshakes and auth-refresh both refuse revoked tokens.
+  const verifier = withRevocations(deps.verifier, revocations);
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
   if (origins.acceptsNullOrigin) {
     logger.warn({ env: config.env }, 'dev mode: the null Origin (pages opened from file://, sandboxed iframes) is accepted; production refuses it');
@@ -109,7 +123,42 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   const ownsMetrics = !deps.metrics;
   const metricsHandler = createMetricsHandler(metrics.registry, config.metrics.token);
-  const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metricsHandler);
+  const startedAt = Date.now();
+  // The admin API lives on the metrics listener only (config refuses ADMIN_TOKEN without METRICS_PORT). Its
+  // closures read `io`, the kicker and the notifier, which exist by the time a request arrives.
+  const admin = createAdminHandler({
+    token: config.admin.token,
+    maxBodyBytes: config.admin.maxBodyBytes,
+    logger,
+    metrics,
+    disconnectUser: (userId) => kicker.kick(userRoom(userId), 'admin'),
+    revokeUser: async (userId) => {
+      const revokedBefore = new Date();
+      // Recorded before the kick, so a reconnect racing the disconnect already meets the mark.
+      await revocations.revoke(userId, revokedBefore);
+      kicker.kick(userRoom(userId), 'admin');
+      return { revokedBefore, ttlSeconds: revocations.ttlSeconds };
+    },
+    presence: (account) => listPresenceBounded(account),
+    notifier: () => notifier,
+    drain: () => {
+      const alreadyDraining = draining !== undefined;
+      const sockets = io.of('/').sockets.size;
+      drain().catch((err: unknown) => logger.error({ err }, 'admin drain failed'));
+      return { alreadyDraining, sockets };
+    },
+    info: () =>
+      nodeInfo({
+        nodeId: config.nodeId,
+        startedAt,
+        sockets: () => io.of('/').sockets.size,
+        draining: () => admission.draining,
+        requestsInFlight: () => inFlight.count,
+        pool: () => deps.runner.stats(),
+        redis: deps.cluster,
+      }),
+  });
+  const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metricsHandler, admin);
   // connectionsCheckingInterval (default 30 s) is how often Node enforces the two timeouts set below.
   const checkEveryMs = Math.max(50, Math.min(5_000, Math.floor(config.abuse.headersTimeoutMs / 2)));
   const httpServer = createServer(
@@ -180,7 +229,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }),
   );
   io.use(transportGuard.counted(createConnectLimit({ attemptsPerMinute: config.abuse.connectAttemptsPerMinute, trustProxyHops: config.abuse.trustProxyHops, logger, metrics })));
-  io.use(transportGuard.counted(createAuthMiddleware({ verifier: deps.verifier, origins, logger, metrics })));
+  io.use(transportGuard.counted(createAuthMiddleware({ verifier, origins, logger, metrics })));
   io.engine.on('connection', (conn: EngineConnection) => transportGuard.attach(conn));
   const warnTransportError = createLogThrottle(logger, 'transport connection error');
   io.engine.on('connection_error', (err: { code: number; message: string; context?: { message?: unknown }; req?: { socket?: { remoteAddress?: string } } }) => {
@@ -196,16 +245,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const delivery = createDelivery(io, deps.mailbox, logger, confirmations);
   // Unmetered runner: the suggestions' background reads are not user requests and stay out of the tool metrics.
   const suggestions = createSuggestionService({ runner: deps.runner, history: deps.history, logger: logger.child({ component: 'suggest' }) });
-  const core = createRequestCore({
-    runner: meterToolCalls(deps.runner, metrics),
-    planner: deps.planner,
-    state: deps.state,
+  // With tracing on, each layer a request crosses is wrapped once here (nothing in the request path changes).
+  const tracing = deps.tracing;
+  const meteredRunner = meterToolCalls(deps.runner, metrics);
+  const untracedCore = createRequestCore({
+    runner: tracing ? tracing.traceRunner(meteredRunner) : meteredRunner,
+    planner: tracing ? tracing.tracePlanner(deps.planner) : deps.planner,
+    state: tracing ? tracing.traceState(deps.state) : deps.state,
     mailbox: deps.mailbox,
     logger,
     metrics,
     isDraining: () => admission.draining,
     cancellations,
   });
+  const core = tracing ? tracing.traceCore(untracedCore) : untracedCore;
 
   // Everything a connection needs is built once here; per socket only its own state is allocated (a connection
   // idles for hours: what it holds is its cost, see README "Memory per connection").
@@ -227,13 +280,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     runner: deps.runner,
     history: deps.history,
     mailbox: deps.mailbox,
-    verifier: deps.verifier,
+    verifier,
     historyLimit: config.limits.historyLimit,
-    listPresence: (account) =>
-      listPresence(io, account, config.clusterRequestTimeoutMs).catch((err: unknown) => {
-        if (err instanceof GatewayError && err.code === 'TIMEOUT') metrics.clusterRequestTimeouts.inc({ request: 'presence' });
-        throw err;
-      }),
+    listPresence: (account) => listPresenceBounded(account),
     logger,
     inFlight,
     cancellations,
@@ -243,6 +292,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
     confirmations,
   };
   const registerEvents = createEventHandlers(eventDeps);
+
+  function listPresenceBounded(account: string) {
+    return listPresence(io, account, config.clusterRequestTimeoutMs).catch((err: unknown) => {
+      if (err instanceof GatewayError && err.code === 'TIMEOUT') metrics.clusterRequestTimeouts.inc({ request: 'presence' });
+      throw err;
+    });
+  }
+  // One drain per node: SIGTERM after an admin drain waits for the same one.
+  let draining: Promise<DrainReport> | undefined;
+  const drain = (): Promise<DrainReport> => (draining ??= drainNode({ io, admission, inFlight, logger }, config.drain));
 
   io.on('connection', (socket) => {
     transportGuard.authenticated(socket.conn as unknown as EngineConnection);
@@ -260,7 +319,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       if (metricsServer) await listenOn(metricsServer, config.metrics.port, host);
       return listenOn(httpServer, port, host);
     },
-    drain: () => drainNode({ io, admission, inFlight, logger }, config.drain),
+    drain,
     async close() {
       admission.close();
       transportGuard.close();

@@ -4,11 +4,13 @@
 import type { Logger } from 'pino';
 import { TOOLS, TOOL_NAMES } from '@leadlovers/tools';
 import type { GatewayDeps } from './app.js';
+import { RedisRevocationStore } from './auth/revocations.js';
 import { setupAuth } from './auth/setup.js';
 import type { RedisConnections } from './cluster/redis.js';
 import { createRedisCluster } from './cluster/wiring.js';
 import type { Config } from './config/config.js';
 import { createMcpPool } from './mcp/pool/index.js';
+import { loadTracing } from './tracing/tracing.js';
 import { resolveServerCommand } from './mcp/pool/server-command.js';
 import type { ToolRunner } from './mcp/types.js';
 import { withConversations } from './planner/conversation.js';
@@ -82,6 +84,9 @@ export async function buildDependencies(config: Config, logger: Logger, override
   // The LEADLOVERS_* variables go to the children as given (config checked them with the server's schema).
   const childEnv: Record<string, string> = { LOG_LEVEL: config.logLevel === 'silent' ? 'silent' : 'warn', ...config.leadlovers.childEnv };
   if (config.mcp.embeddedLatencyMs) childEnv.EMBEDDED_LATENCY_MS = String(config.mcp.embeddedLatencyMs);
+  const tracing = await loadTracing(config.tracing);
+  defaults.push(tracing && config.tracing ? `tracing: OpenTelemetry, OTLP/HTTP to ${new URL(config.tracing.tracesUrl).host} (service ${config.tracing.serviceName}; MCP children too)` : 'tracing: off (no OTEL_EXPORTER_OTLP_ENDPOINT)');
+  if (tracing) Object.assign(childEnv, tracing.childEnv);
   const sampling = selectSampler(config.llm);
   const samplingTimeouts = sampling ? samplingTimeoutsFor(config) : undefined;
   if (samplingTimeouts) childEnv.SAMPLING_TIMEOUT_MS = String(samplingTimeouts.serverMs);
@@ -118,11 +123,16 @@ export async function buildDependencies(config: Config, logger: Logger, override
     runner,
     planner: withConversations(selected.planner, conversations, logger.child({ component: 'conversations' })),
     ...state,
+    ...(redis && config.redis
+      ? { revocations: new RedisRevocationStore(redis.command, { prefix: config.redis.keyPrefix, ttlSeconds: config.auth.revocationTtlS, logger }) }
+      : {}),
     cluster,
+    tracing,
     devSecret,
     defaults,
     async close() {
       await Promise.allSettled([runner.close(), state.sessions.close(), state.mailbox.close(), state.history.close(), conversations.close()]);
+      await tracing?.shutdown();
     },
   };
 }

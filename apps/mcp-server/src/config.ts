@@ -44,6 +44,12 @@ export const McpServerEnvSchema = z.object({
   LEADLOVERS_API_TOKEN: z.string().trim().optional(),
   LEADLOVERS_ACCOUNT_TOKENS: z.string().optional(),
   LEADLOVERS_ACCOUNT_TOKENS_FILE: z.string().optional(),
+  // OpenTelemetry (tracing.ts): the standard variables; the gateway sets them for its children when it traces.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('leadlovers-mcp-server'),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(10).max(600_000).default(5_000),
 });
 
 export type McpServerVariable = keyof typeof McpServerEnvSchema.shape;
@@ -68,6 +74,15 @@ export interface Config {
   readonly embeddedLatencyMs: number;
   readonly samplingTimeoutMs: number;
   readonly leadlovers: LeadLoversApiConfig | null;
+  /** OpenTelemetry traces; null (off) without an OTLP endpoint. */
+  readonly tracing: TracingConfig | null;
+}
+
+export interface TracingConfig {
+  readonly tracesUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly serviceName: string;
+  readonly scheduleDelayMs: number;
 }
 
 /** One bad variable; `message` never holds a token. */
@@ -140,8 +155,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ConfigReading 
     embeddedLatencyMs: data.EMBEDDED_LATENCY_MS,
     samplingTimeoutMs: data.SAMPLING_TIMEOUT_MS,
     leadlovers,
+    tracing: tracingConfig(data),
   };
   return { ok: true, config: Object.freeze(config) };
+}
+
+function tracingConfig(data: Env): TracingConfig | null {
+  const base = data.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl = data.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? new URL('v1/traces', base.endsWith('/') ? base : `${base}/`).href : undefined);
+  if (!tracesUrl) return null;
+  const headers: Record<string, string> = {};
+  for (const pair of (data.OTEL_EXPORTER_OTLP_HEADERS ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return Object.freeze({ tracesUrl, headers, serviceName: data.OTEL_SERVICE_NAME, scheduleDelayMs: data.OTEL_BSP_SCHEDULE_DELAY });
 }
 
 /** readConfig for the server's own start-up: throws ConfigError whose message names each bad variable. */

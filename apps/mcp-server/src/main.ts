@@ -11,6 +11,7 @@ import { createLeadLoversClient } from './backend/http/client.js';
 import type { LeadLoversBackend } from './backend/types.js';
 import { ConfigError, ensureDbDirectory, loadConfig, type Config } from './config.js';
 import { createMcpServer } from './server.js';
+import { loadServerTracing } from './tracing.js';
 
 function configOrExit(): Config {
   try {
@@ -23,12 +24,14 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
+const tracing = await loadServerTracing(config.tracing);
 const logger = pino({ name: 'leadlovers-mcp', level: config.logLevel }, pino.destination(2));
 
 function backendOrExit(): LeadLoversBackend {
   if (config.leadlovers) {
     const { apiUrl, timeoutMs, maxAttempts, breakerFailures, breakerCooldownMs, tokens } = config.leadlovers;
-    return createHttpBackend({ client: createLeadLoversClient({ baseUrl: apiUrl, timeoutMs, maxAttempts, breakerFailures, breakerCooldownMs }), tokens });
+    const client = createLeadLoversClient({ baseUrl: apiUrl, timeoutMs, maxAttempts, breakerFailures, breakerCooldownMs, ...(tracing ? { fetch: tracing.wrapFetch(fetch) } : {}) });
+    return createHttpBackend({ client, tokens });
   }
   try {
     ensureDbDirectory(config.dbPath);
@@ -49,6 +52,7 @@ const server = createMcpServer({
   logger,
   latencyMs: config.leadlovers ? 0 : config.embeddedLatencyMs,
   samplingTimeoutMs: config.samplingTimeoutMs,
+  tracing,
 });
 
 let closing = false;
@@ -60,6 +64,8 @@ async function shutdown(reason: string): Promise<void> {
     await server.close();
   } finally {
     backend.close();
+    // Spans still buffered go out before the process does.
+    await tracing?.shutdown().catch(() => undefined);
     process.exit(0);
   }
 }

@@ -14,6 +14,7 @@ import { writeEmailFromTemplate } from './email/templates.js';
 import { BACKEND_ERROR_MESSAGE, toToolError } from './errors.js';
 import { progressReporter, waitWithProgress } from './progress.js';
 import { MISSING_CALLER_MESSAGE, readCaller } from './tools/caller.js';
+import type { ServerTracing } from './tracing.js';
 import { TOOL_HANDLERS, type EmailWriter, type ToolAnswer, type ToolContext } from './tools/handlers.js';
 import type { ToolArgs } from './tool-types.js';
 
@@ -34,6 +35,8 @@ export interface McpServerDeps {
   samplingTimeoutMs?: number;
   /** Delay added to every call before it runs (EMBEDDED_LATENCY_MS), to model a remote API. */
   latencyMs?: number;
+  /** OpenTelemetry (tracing.ts): each call in a span under the gateway's; absent: off. */
+  tracing?: ServerTracing | undefined;
 }
 
 export function createMcpServer(deps: McpServerDeps): McpServer {
@@ -80,7 +83,11 @@ function registerTool<N extends ToolName>(server: McpServer, name: N, deps: McpS
         ...(tool.readOnly ? {} : { destructiveHint: name !== 'create_lead' }),
       },
     },
-    async (args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
+    (args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> =>
+      deps.tracing ? deps.tracing.inToolSpan(name, extra._meta, () => handle(args, extra)) : handle(args, extra),
+  );
+
+  async function handle(args: unknown, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> {
       const started = performance.now();
       const caller = readCaller(extra._meta);
       if (!caller) {
@@ -111,6 +118,5 @@ function registerTool<N extends ToolName>(server: McpServer, name: N, deps: McpS
         else log.info({ code: error.code, field: error.field, durationMs: elapsed() }, 'tool call rejected');
         return toolErrorResult(error.toPayload());
       }
-    },
-  );
+  }
 }

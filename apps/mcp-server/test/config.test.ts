@@ -9,7 +9,7 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 describe('loadConfig', () => {
   it('defaults to <repo root>/data/embedded.sqlite and info', () => {
     expect(DEFAULT_DB_PATH).toBe(path.join(repoRoot, 'data', 'embedded.sqlite'));
-    expect(loadConfig({})).toEqual({ dbPath: DEFAULT_DB_PATH, logLevel: 'info', embeddedLatencyMs: 0, samplingTimeoutMs: 12_000, leadlovers: null });
+    expect(loadConfig({})).toEqual({ dbPath: DEFAULT_DB_PATH, logLevel: 'info', embeddedLatencyMs: 0, samplingTimeoutMs: 12_000, leadlovers: null, tracing: null });
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });
 
@@ -20,7 +20,21 @@ describe('loadConfig', () => {
       embeddedLatencyMs: 250,
       samplingTimeoutMs: 5000,
       leadlovers: null,
+      tracing: null,
     });
+  });
+
+  it('turns tracing on with an OTLP endpoint (the standard variables)', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toEqual({
+      tracesUrl: 'http://127.0.0.1:4318/v1/traces',
+      headers: {},
+      serviceName: 'leadlovers-mcp-server',
+      scheduleDelayMs: 5000,
+    });
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/t', OTEL_EXPORTER_OTLP_HEADERS: 'x-key=a%3Db,y=2', OTEL_SERVICE_NAME: 'mcp-1', OTEL_BSP_SCHEDULE_DELAY: '50' }).tracing,
+    ).toEqual({ tracesUrl: 'http://c:4318/t', headers: { 'x-key': 'a=b', y: '2' }, serviceName: 'mcp-1', scheduleDelayMs: 50 });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://x' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 
   it('names the bad variable', () => {

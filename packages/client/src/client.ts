@@ -130,10 +130,10 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       s.disconnect();
       const code = err.data?.code;
       if (code && FATAL_CONNECT_CODES.has(code)) return finish('closed', new GatewayError(code as GatewayErrorCode, err.message));
-      if (code === 'TOKEN_EXPIRED') {
-        // Only a getToken() can cure an expired token, and only if it hands out a fresh one.
+      if (code === 'TOKEN_EXPIRED' || code === 'TOKEN_REVOKED') {
+        // Only a getToken() can cure an expired (or revoked) token, and only if it hands out a fresh one.
         expiredHandshakes += 1;
-        if (!getToken || expiredHandshakes > 1) return finish('expired', new GatewayError('TOKEN_EXPIRED', err.message));
+        if (!getToken || expiredHandshakes > 1) return finish('expired', new GatewayError(code, err.message));
       }
       retryLater(`connect_error: ${err.message}`);
     });

@@ -6,6 +6,7 @@ import type { PresenceChanged, PromptProgress, PromptResponse } from '@leadlover
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../../../apps/gateway/test/helpers/gateway.js';
 import { eventually, sleep } from '../../../apps/gateway/test/helpers/async.js';
+import { admin, ADMIN_ENV } from '../../../apps/gateway/test/helpers/admin.js';
 import { createGatewayClient, GatewayError, type ClientState, type GatewayClient, type GatewayClientOptions } from '../src/index.js';
 
 describe('gateway client SDK', () => {
@@ -13,7 +14,7 @@ describe('gateway client SDK', () => {
   const clients: GatewayClient[] = [];
   // Every tool call takes 600 ms (with progress notifications): long enough to cancel or cut a request mid-way.
   beforeAll(async () => {
-    gw = await startGateway({ EMBEDDED_LATENCY_MS: '600' });
+    gw = await startGateway({ EMBEDDED_LATENCY_MS: '600', ...ADMIN_ENV });
   });
   afterEach(() => {
     for (const client of clients.splice(0)) client.close();
@@ -67,6 +68,28 @@ describe('gateway client SDK', () => {
     const expired = make({ token: await gw.token('expired-user', { ttlSeconds: -60 }) });
     expect((await rejection(expired.connect())).code).toBe('TOKEN_EXPIRED');
     expect(expired.state).toBe('expired');
+  });
+
+  it('a revoked token: a static one ends in expired (TOKEN_REVOKED); getToken() is asked for a fresh one', async () => {
+    // Issued a minute ago: older than the revocation mark whatever the second the mark falls in.
+    const old = await gw.token('revoked-sdk', { issuedAt: Math.floor(Date.now() / 1000) - 60 });
+    expect((await admin(gw, '/admin/revoke', { body: { userId: 'revoked-sdk' } })).status).toBe(200);
+    const stuck = make({ token: old });
+    expect((await rejection(stuck.connect())).code).toBe('TOKEN_REVOKED');
+    expect(stuck.state).toBe('expired');
+
+    const handed: string[] = [];
+    const renewing = make({
+      getToken: async () => {
+        // The first handshake uses the old token, the retry a fresh one (iat after the mark: a second later).
+        const token = handed.length === 0 ? old : await gw.token('revoked-sdk', { issuedAt: Math.floor(Date.now() / 1000) + 1 });
+        handed.push(token);
+        return token;
+      },
+    });
+    await renewing.connect();
+    expect(handed).toHaveLength(2);
+    expect(renewing.state).toBe('connected');
   });
 
   it('sendPrompt resolves with the PromptResponse and reports progress; failures reject with the protocol code', async () => {

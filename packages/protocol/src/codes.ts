@@ -5,6 +5,7 @@ export const ERROR_CODES = [
   'TOKEN_MISSING',
   'TOKEN_INVALID',
   'TOKEN_EXPIRED',
+  'TOKEN_REVOKED',
   'ORIGIN_FORBIDDEN',
   'SERVER_DRAINING',
   'OVERLOADED',
@@ -31,6 +32,9 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The codes a refused handshake carries in connect_error's err.data.code. */
+export const CONNECT_ERROR_CODES = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'ORIGIN_FORBIDDEN', 'RATE_LIMITED', 'SERVER_DRAINING', 'OVERLOADED'] as const satisfies readonly ErrorCode[];
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

@@ -1,7 +1,7 @@
 // zod schemas for every client → server payload and server → client message. Client payloads are strict:
 // unknown fields are rejected, so a typo in a field name is an error the client sees, not silently ignored.
 import { z } from 'zod';
-import { ERROR_CODES } from './codes.js';
+import { ERROR_CODES, type CONNECT_ERROR_CODES } from './codes.js';
 
 export const MAX_PROMPT_LENGTH = 4000;
 export const MAX_REQUEST_ID_LENGTH = 64;
@@ -186,5 +186,5 @@ export type LeadCreated = z.infer<typeof LeadCreatedSchema>;
 export type AckResult<T> = { ok: true; data: T } | { ok: false; code: z.infer<typeof ErrorCodeSchema>; message: string };
 
 export interface ConnectErrorData {
-  code: 'TOKEN_MISSING' | 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'ORIGIN_FORBIDDEN' | 'RATE_LIMITED' | 'SERVER_DRAINING' | 'OVERLOADED';
+  code: (typeof CONNECT_ERROR_CODES)[number];
 }

@@ -53,7 +53,7 @@ export function createAuthMiddleware({ verifier, origins, logger, metrics }: Aut
       next();
     } catch (err) {
       const error = toGatewayError(err);
-      const code = error.code === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
+      const code = error.code === 'TOKEN_EXPIRED' || error.code === 'TOKEN_REVOKED' ? error.code : 'TOKEN_INVALID';
       warn({ ...at, code, source: found.source, reason: error.message });
       metrics.authFailures.inc({ code });
       next(connectError(code, error.message));

@@ -6,8 +6,10 @@ export interface MintOptions {
   account?: string | undefined;
   email?: string | undefined;
   name?: string | undefined;
-  /** Lifetime in seconds (default one hour). */
+  /** Lifetime in seconds (default one hour), counted from issuedAt. */
   ttlSeconds?: number;
+  /** The iat claim in epoch seconds (default now); tests place a token before or after a revocation with it. */
+  issuedAt?: number;
   issuer?: string | undefined;
   audience?: string | undefined;
 }
@@ -20,7 +22,7 @@ export async function mintToken(secret: string, options: MintOptions): Promise<s
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.userId)
-    .setIssuedAt()
+    .setIssuedAt(options.issuedAt ?? Math.floor(Date.now() / 1000))
     .setExpirationTime(Math.floor(Date.now() / 1000) + (options.ttlSeconds ?? 3600));
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);

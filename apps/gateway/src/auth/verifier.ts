@@ -13,6 +13,8 @@ export interface VerifiedToken {
   user: AuthenticatedUser;
   /** Expiry in epoch milliseconds, or null when the token has no exp claim. */
   expiresAt: number | null;
+  /** The iat claim in epoch milliseconds (second precision), or null without one (revocations.ts). */
+  issuedAt: number | null;
 }
 
 export interface TokenVerifier {
@@ -75,7 +77,11 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
         throw new GatewayError('TOKEN_INVALID', `Token algorithm ${String(alg)} is not accepted`);
       }
       checkLifetime(payload, lifetime, now?.() ?? new Date());
-      return { user: toUser(payload), expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null };
+      return {
+        user: toUser(payload),
+        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
+        issuedAt: typeof payload.iat === 'number' ? payload.iat * 1000 : null,
+      };
     } catch (err) {
       throw toAuthError(err);
     }

@@ -73,6 +73,7 @@ export const EnvSchema = z
       .default('true')
       .transform((v) => v !== 'false' && v !== '0'),
     JWT_MAX_TTL_S: optionalString.pipe(z.coerce.number<string>().int().min(1).max(31_536_000).optional()),
+    REVOCATION_TTL_S: int(86_400, 60, 366 * 86_400),
 
     MCP_SERVER_PATH: optionalString,
     MCP_POOL_SIZE: int(2, 1, 64),
@@ -129,6 +130,21 @@ export const EnvSchema = z
 
     METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65_535).optional()),
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    ADMIN_TOKEN: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    ADMIN_MAX_BODY_BYTES: int(65_536, 256, 10_485_760),
+
+    // OpenTelemetry: the standard variables (traces only; OTLP/HTTP with JSON).
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+    OTEL_EXPORTER_OTLP_HEADERS: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[^=,\s]+=[^,]*(,[^=,\s]+=[^,]*)*$/, 'must be key=value pairs separated by commas')
+        .optional(),
+    ),
+    OTEL_SERVICE_NAME: z.string().trim().min(1).default('leadlovers-gateway'),
+    OTEL_BSP_SCHEDULE_DELAY: int(5_000, 10, 600_000),
+    OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none', '']).default('otlp'),
   })
   .superRefine((env, ctx) => {
     checkRedisEnv(env, ctx);
@@ -140,6 +156,9 @@ export const EnvSchema = z
     }
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS' });
+    }
+    if (env.ADMIN_TOKEN && env.METRICS_PORT === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'the admin API is served on METRICS_PORT only (never on the public port): set METRICS_PORT' });
     }
     if (env.NODE_ENV !== 'production') return;
     if (!env.API_SECRET && !env.JWKS_URL && !env.SSO_API_URL) {
@@ -198,6 +217,8 @@ export interface Config {
     readonly requireExp: boolean;
     /** JWT_MAX_TTL_S: longest exp - iat accepted; undefined = no bound. */
     readonly maxTtlS: number | undefined;
+    /** How long a revocation mark lasts: the longest lifetime of a token the SSO issues (REVOCATION_TTL_S). */
+    readonly revocationTtlS: number;
   };
   readonly mcp: {
     readonly serverPath: string | undefined;
@@ -266,6 +287,24 @@ export interface Config {
     /** When set, /metrics needs `Authorization: Bearer <token>`. */
     readonly token: string | undefined;
   };
+  /** OpenTelemetry traces (tracing/); undefined (off) without an OTLP endpoint or with OTEL_TRACES_EXPORTER=none. */
+  readonly tracing:
+    | {
+        /** Where spans are POSTed: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+        readonly tracesUrl: string;
+        readonly headers: Readonly<Record<string, string>>;
+        readonly serviceName: string;
+        /** The MCP server children's service name. */
+        readonly childServiceName: string;
+        readonly instanceId: string;
+        readonly scheduleDelayMs: number;
+      }
+    | undefined;
+  /** The admin HTTP API on METRICS_PORT (admin/routes.ts); off without a token. */
+  readonly admin: {
+    readonly token: string | undefined;
+    readonly maxBodyBytes: number;
+  };
   readonly webhooks: {
     /** WEBHOOK_SECRET: per-account webhook secrets are derived from it; unset disables POST /webhooks/leadlovers. */
     readonly secret: string | undefined;
@@ -288,7 +327,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!leadlovers.ok) issues.push(...leadlovers.issues);
     const lines = issues.map(({ variable, message }) => {
       const value = source[variable];
-      const shown = value === undefined || /SECRET|TOKEN|KEY|PASSWORD/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+      const shown = value === undefined || /SECRET|TOKEN|KEY|PASSWORD|HEADERS/.test(variable) ? '' : ` (got ${JSON.stringify(value)})`;
       return `  ${variable}: ${message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -320,6 +359,7 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
       clockToleranceS: env.JWT_CLOCK_TOLERANCE_S,
       requireExp: env.JWT_REQUIRE_EXP,
       maxTtlS: env.JWT_MAX_TTL_S,
+      revocationTtlS: env.REVOCATION_TTL_S,
     },
     mcp: {
       serverPath: env.MCP_SERVER_PATH,
@@ -370,8 +410,22 @@ function toConfig(env: Env, leadlovers: LeadLoversSettings): Config {
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     },
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
+    admin: { token: env.ADMIN_TOKEN, maxBodyBytes: env.ADMIN_MAX_BODY_BYTES },
+    tracing: tracingConfig(env, env.NODE_ID ?? `${hostname()}-${process.pid}`),
     webhooks: { secret: env.WEBHOOK_SECRET, maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES, replayWindowS: env.WEBHOOK_REPLAY_WINDOW_S },
   });
+}
+
+function tracingConfig(env: Env, instanceId: string): Config['tracing'] {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? new URL('v1/traces', withSlash(base)).href : undefined);
+  if (!tracesUrl || env.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of (env.OTEL_EXPORTER_OTLP_HEADERS ?? '').split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return { tracesUrl, headers, serviceName: env.OTEL_SERVICE_NAME, childServiceName: `${env.OTEL_SERVICE_NAME}-mcp-server`, instanceId, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY };
 }
 
 function withSlash(url: string): string {

@@ -1,5 +1,6 @@
 // Plain HTTP routes beside Socket.IO: health, readiness, Prometheus metrics (unless on their own port), the
-// console's static files and the client SDK's browser bundle (/client.js). Socket.IO answers its own /socket.io/
+// console's static files, the client SDK's browser bundle (/client.js) and the AsyncAPI document of the Socket.IO
+// contract (/asyncapi.json, packages/protocol/asyncapi.json as checked in). Socket.IO answers its own /socket.io/
 // path before this handler sees the request.
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import type { MetricsHandler } from '../metrics/endpoint.js';
 // image's `pnpm deploy` output, where they are copies under node_modules.
 const packages = createRequire(import.meta.url);
 const CONSOLE_DIR = join(dirname(packages.resolve('@leadlovers/console/package.json')), 'public/');
+const ASYNCAPI_FILE = packages.resolve('@leadlovers/protocol/asyncapi.json');
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
 /**
@@ -76,6 +78,13 @@ export function createRequestHandler({ nodeId, readiness, reported = [], metrics
       return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not-ready', node: nodeId, checks, ...states }));
     }
     if (path === '/metrics' && metrics) return metrics(req, res);
+    if (path === '/asyncapi.json') {
+      asyncApiDocument().then(
+        (body) => send(res, 200, 'application/json', body, { 'cache-control': 'no-cache', 'access-control-allow-origin': '*' }),
+        () => send(res, 500, 'application/json', JSON.stringify({ error: 'asyncapi document unavailable' })),
+      );
+      return;
+    }
     if (path === '/client.js') {
       clientBundle().then(
         (body) => send(res, 200, 'text/javascript; charset=utf-8', body, { 'cache-control': 'no-cache' }),
@@ -90,6 +99,16 @@ export function createRequestHandler({ nodeId, readiness, reported = [], metrics
       () => send(res, 404, 'application/json', JSON.stringify({ error: 'console not found' })),
     );
   };
+}
+
+// The AsyncAPI document, read on the first request and kept (it changes only with a new build).
+let asyncApi: Promise<Buffer> | undefined;
+function asyncApiDocument(): Promise<Buffer> {
+  asyncApi ??= readFile(ASYNCAPI_FILE).catch((err: unknown) => {
+    asyncApi = undefined;
+    throw err;
+  });
+  return asyncApi;
 }
 
 // The SDK's browser bundle, built once by `pnpm build` (@leadlovers/client/bundle, packages/client/dist/bundle/client.js;

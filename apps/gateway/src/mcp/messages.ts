@@ -30,6 +30,8 @@ export interface CallTask {
   name: string;
   arguments: Record<string, unknown>;
   caller: CallerMeta;
+  /** W3C trace context of the gateway's span for this call (tracing on only). */
+  traceparent?: string;
   /** Epoch ms after which the call is worthless: the worker skips it or lets the SDK request time out then. */
   deadline: number;
   /** How long to wait for this worker's child when it is down (restarting) before giving up. */

@@ -15,6 +15,8 @@ export interface ToolCallRequest {
   name: string;
   arguments: Record<string, unknown>;
   caller: CallerMeta;
+  /** W3C trace context of the call's span (tracing on): sent to the MCP server as `_meta.traceparent`. */
+  traceparent?: string;
   /** Overrides the runner's default per-call timeout. */
   timeoutMs?: number;
   signal?: AbortSignal;

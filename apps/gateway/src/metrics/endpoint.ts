@@ -1,5 +1,6 @@
 // GET /metrics: the instance's registry in the Prometheus text format, optionally behind a bearer token (compared
-// in constant time), served from the main HTTP server or from a separate one on METRICS_PORT.
+// in constant time), served from the main HTTP server or from a separate one on METRICS_PORT (which also carries
+// the admin API, admin/routes.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
@@ -27,11 +28,15 @@ export function createMetricsHandler(registry: Registry, token: string | undefin
   };
 }
 
-/** A server that answers GET /metrics and nothing else, for METRICS_PORT. */
-export function createMetricsServer(handler: MetricsHandler): Server {
+/** Answers a request it owns (returns true), or leaves it to the metrics server (false). */
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** A server for METRICS_PORT: GET /metrics, and the admin API when `extra` is given. */
+export function createMetricsServer(handler: MetricsHandler, extra?: ExtraRoutes): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return handler(req, res);
+    if (extra?.(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'not found' }));
   });

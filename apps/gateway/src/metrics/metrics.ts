@@ -121,6 +121,18 @@ export function createMetrics(sources: MetricSources = {}) {
     labelNames: ['outcome'] as const,
     registers,
   });
+  const adminRequests = new Counter({
+    name: 'gateway_admin_requests_total',
+    help: 'Admin API requests (METRICS_PORT), by route (unknown for any other path) and HTTP status',
+    labelNames: ['route', 'status'] as const,
+    registers,
+  });
+  const adminAuthFailures = new Counter({
+    name: 'gateway_admin_auth_failures_total',
+    help: 'Admin API requests refused with 401, by reason (missing or wrong bearer token)',
+    labelNames: ['reason'] as const,
+    registers,
+  });
   const clusterRequestTimeouts = new Counter({
     name: 'gateway_cluster_request_timeouts_total',
     help: 'Cluster-wide requests that did not answer in time, by request',
@@ -214,6 +226,8 @@ export function createMetrics(sources: MetricSources = {}) {
     mailboxRedeliveries,
     clusterRequestTimeouts,
     webhookRequests,
+    adminRequests,
+    adminAuthFailures,
     childRestarts,
     /** Stops listening to the pool's events. */
     close(): void {

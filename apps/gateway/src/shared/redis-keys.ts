@@ -28,6 +28,8 @@ export const redisKeys = {
   /** Present when the user has confirmed a response before: their clients get mailbox replays (30 days). */
   confirms: (prefix: string, userId: string): string => `${prefix}ws:confirms:${userTag(userId)}`,
   conversation: (prefix: string, userId: string, conversationId: string): string => `${prefix}ws:conversation:${userTag(userId)}:${conversationId}`,
+  /** A user's token revocation mark: epoch ms; tokens issued before it are refused (TOKEN_REVOKED). */
+  revokedBefore: (prefix: string, userId: string): string => `${prefix}ws:revoked:${userTag(userId)}`,
   webhookSeen: (prefix: string, key: string): string => `${prefix}webhook:seen:${key}`,
   /** The Socket.IO adapter's channel prefix; `pnpm kick`, the notify library and every emitter must use the same. */
   adapterChannel: (prefix: string): string => `${prefix}socket.io`,

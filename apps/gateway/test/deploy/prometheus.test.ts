@@ -137,7 +137,7 @@ describe('deploy/prometheus/rules.yml contents', () => {
     expect(excluded.filter((code) => SERVER_CODES.includes(code))).toEqual([]);
     // A new protocol code must be classified here (client-caused: add it to the matcher; server: SERVER_CODES).
     const classified = new Set([...excluded, ...SERVER_CODES]);
-    const connectCodes = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'ORIGIN_FORBIDDEN'];
+    const connectCodes = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED', 'ORIGIN_FORBIDDEN'];
     expect(ERROR_CODES.filter((code) => !classified.has(code) && !connectCodes.includes(code))).toEqual([]);
     expect([...classified].filter((code) => code !== 'OK' && !(ERROR_CODES as readonly string[]).includes(code))).toEqual([]);
   });

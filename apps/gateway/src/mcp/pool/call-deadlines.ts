@@ -47,6 +47,7 @@ export class CallDeadlines {
       maxTotalMs: timeoutMs * MAX_PROGRESS_EXTENSIONS,
       cancellable: signal !== undefined,
     };
+    if (request.traceparent !== undefined) task.traceparent = request.traceparent;
     return new Promise<CallOutcome>((resolve, reject) => {
       const call = new TimedCall(task, request, timeoutMs, resolve, reject, this.queue, this.log, this.#progressListeners);
       if (request.onProgress) this.#progressListeners.set(callId, call);

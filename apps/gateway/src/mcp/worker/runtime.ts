@@ -84,7 +84,11 @@ export function createWorkerRuntime(config: WorkerConfig, emit: (event: WorkerEv
       const result = await client.request(
         {
           method: 'tools/call',
-          params: { name, arguments: task.arguments, _meta: { [CALLER_META_KEY]: task.caller } },
+          params: {
+            name,
+            arguments: task.arguments,
+            _meta: task.traceparent === undefined ? { [CALLER_META_KEY]: task.caller } : { [CALLER_META_KEY]: task.caller, traceparent: task.traceparent },
+          },
         },
         // client.request rather than client.callTool: the server already checks its output schema, and the client's
         // re-check would cost time on every call and turn a server bug into a -32602 that looks like bad arguments.
