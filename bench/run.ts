@@ -4,7 +4,7 @@
 // CPU profile of the gateway; and Redis's cost per prompt with the capacity it allows. Prints one table (figure,
 // gateway, floor, ratio, target, verdict), then the hot spots, and writes bench/results/bench-<timestamp>.json and
 // latest.json. See bench/README.md.
-//   npx tsx bench/run.ts [--quick] [--only load,spawn,profile,connections,cluster,redis]
+//   npx tsx bench/run.ts [--quick] [--only load,spawn,profile,connections,cluster,redis,tracing]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { runLoad } from './sections/load.js';
 import { runProfile } from './sections/profile.js';
 import { runRedis } from './sections/redis.js';
 import { runSpawn } from './sections/spawn.js';
+import { runTracing } from './sections/tracing.js';
 
 const SECTIONS: Record<string, (ctx: Context) => Promise<SectionResult>> = {
   load: runLoad,
@@ -29,6 +30,7 @@ const SECTIONS: Record<string, (ctx: Context) => Promise<SectionResult>> = {
   connections: runConnections,
   cluster: runCluster,
   redis: runRedis,
+  tracing: runTracing,
 };
 /** Sections that use the shared floor + gateway pair; it is stopped before the others run. */
 const SHARED = new Set(['load', 'spawn', 'profile']);

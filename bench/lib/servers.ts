@@ -72,6 +72,8 @@ export interface GatewayOptions {
   logLevel: string;
   /** Shared state in this Redis (the node joins a cluster of one); none: in memory, as a single node. */
   redisUrl?: string;
+  /** More settings on top of these (e.g. OTEL_EXPORTER_OTLP_ENDPOINT for the tracing section). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -104,6 +106,10 @@ export function gatewayEnv(o: GatewayOptions): Record<string, string> {
     PROMPT_RATE_PER_MINUTE: '100000',
     EVENTS_PER_10S: '1000000',
     MCP_MAX_QUEUE: '100000',
+    // Tracing off unless a section turns it on (a developer's own OTEL_* variables stay out of the bench).
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+    ...o.env,
   };
 }
 

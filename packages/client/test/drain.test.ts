@@ -69,7 +69,8 @@ describe('gateway client SDK: server-draining in a cluster', () => {
       const draining = cluster.nodes[drained] as (typeof cluster.nodes)[number];
 
       const report = draining.gateway.drain();
-      await eventually(() => client.state === 'draining' || client.state === 'reconnecting');
+      // From the recorded changes, not the current state: a fast reconnect can pass through both between two polls.
+      await eventually(() => changes.some((change) => change.state === 'draining' || change.state === 'reconnecting'));
       const held = client.sendPrompt('Liste todas as máquinas disponíveis', { requestId: 'drain-held-1' });
       await report;
       await eventually(() => client.state === 'connected', 200);
