@@ -33,7 +33,7 @@ import { createEventLimit } from './socket/event-limit.js';
 import { createEventHandlers, type EventDeps } from './socket/events.js';
 import { listPresence } from './socket/presence.js';
 import { createLifecycle } from './socket/session-lifecycle.js';
-import { createTransportGuard, type EngineConnection } from './socket/transport-guard.js';
+import { createTransportGuard, refusedByGuard, type EngineConnection } from './socket/transport-guard.js';
 import { gatewayParser } from './socket/wire.js';
 import { createLogThrottle } from './shared/log-throttle.js';
 import { userRoom, type GatewayServer } from './shared/socket.js';
@@ -233,9 +233,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   io.engine.on('connection', (conn: EngineConnection) => transportGuard.attach(conn));
   const warnTransportError = createLogThrottle(logger, 'transport connection error');
   io.engine.on('connection_error', (err: { code: number; message: string; context?: { message?: unknown }; req?: { socket?: { remoteAddress?: string } } }) => {
-    const refusal = typeof err.context?.message === 'string' ? err.context.message : undefined;
     // Handshakes the guard refused are logged (throttled) and counted there.
-    if (refusal?.startsWith('RATE_LIMITED:') || refusal?.startsWith('OVERLOADED:') || refusal?.startsWith('SERVER_DRAINING:')) return;
+    if (refusedByGuard(err.context?.message)) return;
     warnTransportError({ code: String(err.code), reason: err.message, ip: err.req?.socket?.remoteAddress });
   });
 

@@ -27,6 +27,12 @@ import type { GatewaySocket } from '../shared/socket.js';
 /** Refused CONNECTs on one connection before it is closed. */
 export const REFUSALS_BEFORE_CLOSE = 3;
 
+/** Whether an Engine.IO connection_error's message is a handshake this guard refused (it logged and counted it). */
+export function refusedByGuard(message: unknown): boolean {
+  return typeof message === 'string' && GUARD_REFUSAL.test(message);
+}
+const GUARD_REFUSAL = /^(RATE_LIMITED|OVERLOADED|SERVER_DRAINING): /;
+
 /** What the guard needs of an Engine.IO socket (engine.io's Socket). */
 export interface EngineConnection {
   readonly id: string;
