@@ -5,7 +5,9 @@
 import { Client } from '../../apps/gateway/node_modules/@modelcontextprotocol/sdk/dist/esm/client/index.js';
 import { StdioClientTransport } from '../../apps/gateway/node_modules/@modelcontextprotocol/sdk/dist/esm/client/stdio.js';
 import { CallToolResultSchema, type CallToolResult } from '../../apps/gateway/node_modules/@modelcontextprotocol/sdk/dist/esm/types.js';
-import { mcpServerCommand } from '../../apps/mcp-server/src/command.js';
+import { mcpServerCommand as sourceCommand } from '../../apps/mcp-server/src/command.js';
+import type * as CommandModule from '../../apps/mcp-server/src/command.js';
+const mcpServerCommand = process.env.BENCH_COMPILED === '1' ? ((await import('../../apps/mcp-server/dist/command.js' as string)) as typeof CommandModule).mcpServerCommand : sourceCommand;
 import { childEnvironment } from '../../apps/gateway/src/mcp/pool/processes.js';
 import { CALLER_META_KEY } from '../../packages/tools/src/caller.js';
 

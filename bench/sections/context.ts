@@ -41,6 +41,9 @@ export interface RedisSettings {
    * shared machine hits both nodes alike. */
   phaseMs: number;
   monitorMs: number;
+  /** Unmeasured phases per node before the measured rounds of the tracing section: a fresh node's first few thousand
+   * requests run cold code (JIT), and short phases would otherwise compare one node's warm-up with the other's. */
+  warmupRounds: number;
   /** Requests per user of the store-only drive (bench/lib/request-drive.ts), `clients` users at once. */
   storeRequestsPerUser: number;
   masters: number;
@@ -69,7 +72,7 @@ export const FULL: Settings = {
   profileMs: 5_000,
   cluster: { BENCH_ROUNDS: '150', BENCH_SECONDS: '20', BENCH_CLIENTS: '50', BENCH_EVENTS: '1000' },
   clusterTimeoutMs: 150_000,
-  redis: { clients: 100, rounds: 6, phaseMs: 3_000, monitorMs: 2_000, storeRequestsPerUser: 30, masters: 3, spreadUsers: 1_000, spreadRequestsPerUser: 4, spreadConcurrency: 50, spreadBudgetMs: 60_000 },
+  redis: { clients: 100, rounds: 6, phaseMs: 3_000, monitorMs: 2_000, warmupRounds: 2, storeRequestsPerUser: 30, masters: 3, spreadUsers: 1_000, spreadRequestsPerUser: 4, spreadConcurrency: 50, spreadBudgetMs: 60_000 },
   loadGenerators: 4,
   poolSize: undefined,
   logLevel: 'info',
@@ -103,7 +106,7 @@ export const QUICK: Settings = {
   profileMs: 2_000,
   cluster: { BENCH_ROUNDS: '20', BENCH_SECONDS: '6', BENCH_CLIENTS: '10', BENCH_EVENTS: '200' },
   clusterTimeoutMs: 90_000,
-  redis: { ...FULL.redis, rounds: 1, phaseMs: 2_000, monitorMs: 1_000, storeRequestsPerUser: 10, spreadRequestsPerUser: 2, spreadBudgetMs: 20_000 },
+  redis: { ...FULL.redis, rounds: 1, phaseMs: 2_000, monitorMs: 1_000, warmupRounds: 0, storeRequestsPerUser: 10, spreadRequestsPerUser: 2, spreadBudgetMs: 20_000 },
   loadGenerators: 2,
 };
 

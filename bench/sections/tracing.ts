@@ -3,11 +3,12 @@
 // tracing off, each with its own SDK-like closed-loop clients; phases alternate between them, as in the Redis
 // section, so drifting load on a shared machine hits both alike. The sink counts the export requests and bytes, so
 // the figure is known to be about a node that really traced.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LoadGenerators } from '../lib/loadgens.js';
 import { startGateway, type ServerHandle } from '../lib/servers.js';
 import type { Row } from '../lib/suite.js';
@@ -57,6 +58,12 @@ interface Phase {
   errors: number;
 }
 
+function profileFile(ctx: Context, mode: Mode): string {
+  const dir = new URL('../results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  return fileURLToPath(new URL(`tracing-${mode}-${ctx.startedAt.replace(/[:.]/g, '-')}.cpuprofile`, dir));
+}
+
 export async function runTracing(ctx: Context): Promise<SectionResult> {
   const s = ctx.settings;
   const r = s.redis;
@@ -81,14 +88,28 @@ export async function runTracing(ctx: Context): Promise<SectionResult> {
       await loadGens[mode].connect(connectSpec(ctx, 'gateway', servers[mode].url, `tracing-${mode}-`, 'tracing-a'), r.clients);
       await loadGens[mode].loop({ target: 'gateway', event: 'send-prompt', requestIds: true, durationMs: 120_000, warmupMs: 0, maxRequests: r.clients, timeoutMs: s.requestTimeoutMs });
     }
+    // Steady state before measuring: both nodes run their unmeasured phases, alternating, as the measured ones do.
+    for (let round = 0; round < r.warmupRounds; round++) {
+      for (const mode of ['off', 'on'] as const) {
+        const loop = await loadGens[mode].loop({ target: 'gateway', event: 'send-prompt', requestIds: true, durationMs: r.phaseMs, warmupMs: s.warmupMs, maxRequests: r.clients * s.maxPerClient, timeoutMs: s.requestTimeoutMs });
+        ctx.log(`  warm-up ${round + 1}, tracing ${mode}: ${Math.round(loop.perSecond)}/s (not measured)`);
+      }
+    }
     const exportsBefore = sink.exports;
     const phases: Phase[] = [];
     let tracedPrompts = 0;
     for (let round = 0; round < r.rounds; round++) {
       for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
         const before = servers[mode].sample().treeCpuMs;
+        // BENCH_TRACING_PROFILE=1: the V8 profile of each node's main thread in the last round (bench/results).
+        const profile = process.env.BENCH_TRACING_PROFILE === '1' && round === r.rounds - 1 ? profileFile(ctx, mode) : undefined;
+        if (profile) await servers[mode].proc.remote.call('profile-start', {}, 10_000);
         const loop = await loadGens[mode].loop({ target: 'gateway', event: 'send-prompt', requestIds: true, durationMs: r.phaseMs, warmupMs: s.warmupMs, maxRequests: r.clients * s.maxPerClient, timeoutMs: s.requestTimeoutMs });
         const cpuMs = servers[mode].sample().treeCpuMs - before;
+        if (profile) {
+          await servers[mode].proc.remote.call('profile-stop', { file: profile }, 30_000);
+          ctx.log(`  profile of the node with tracing ${mode}: ${profile}`);
+        }
         if (mode === 'on') tracedPrompts += loop.issued;
         phases.push({ mode, perSecond: Math.round(loop.perSecond), cpuMsPerPrompt: Math.round((cpuMs / Math.max(1, loop.issued)) * 1000) / 1000, issued: loop.issued, errors: loop.errorCount });
         ctx.log(`  round ${round + 1}, tracing ${mode}: ${Math.round(loop.perSecond)}/s, p50 ${loop.latency.p50} ms, errors ${loop.errorCount}`);

@@ -250,7 +250,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const untracedCore = createRequestCore({
     runner: tracing ? tracing.traceRunner(meteredRunner) : meteredRunner,
     planner: tracing ? tracing.tracePlanner(deps.planner) : deps.planner,
-    state: tracing ? tracing.traceState(deps.state) : deps.state,
+    state: tracing ? tracing.traceState(deps.state, deps.cluster !== undefined) : deps.state,
     mailbox: deps.mailbox,
     logger,
     metrics,

@@ -14,6 +14,9 @@ export const DEFAULT_DB_PATH = fileURLToPath(new URL('../../../data/embedded.sql
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The one boolean form: true or 1, false or 0, in any case (an empty variable is unset). */
+/** OTLP over HTTP: protobuf (the spec's default) or JSON; gRPC is not built in. */
+const otlpProtocol = z.enum(['http/protobuf', 'http/json', ''], { message: "must be 'http/protobuf' or 'http/json'" }).optional();
+
 const flag = z
   .string()
   .trim()
@@ -50,6 +53,8 @@ export const McpServerEnvSchema = z.object({
   OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
   OTEL_SERVICE_NAME: z.string().trim().min(1).default('leadlovers-mcp-server'),
   OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
 });
 
 export type McpServerVariable = keyof typeof McpServerEnvSchema.shape;
@@ -83,6 +88,8 @@ export interface TracingConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly serviceName: string;
   readonly scheduleDelayMs: number;
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf (the spec's default). */
+  readonly protocol: 'http/protobuf' | 'http/json';
 }
 
 /** One bad variable; `message` never holds a token. */
@@ -169,7 +176,7 @@ function tracingConfig(data: Env): TracingConfig | null {
     const at = pair.indexOf('=');
     if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
   }
-  return Object.freeze({ tracesUrl, headers, serviceName: data.OTEL_SERVICE_NAME, scheduleDelayMs: data.OTEL_BSP_SCHEDULE_DELAY });
+  return Object.freeze({ tracesUrl, headers, serviceName: data.OTEL_SERVICE_NAME, scheduleDelayMs: data.OTEL_BSP_SCHEDULE_DELAY, protocol: data.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || data.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf' });
 }
 
 /** readConfig for the server's own start-up: throws ConfigError whose message names each bad variable. */

@@ -30,10 +30,12 @@ describe('loadConfig', () => {
       headers: {},
       serviceName: 'leadlovers-mcp-server',
       scheduleDelayMs: 5000,
+      protocol: 'http/protobuf',
     });
     expect(
-      loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/t', OTEL_EXPORTER_OTLP_HEADERS: 'x-key=a%3Db,y=2', OTEL_SERVICE_NAME: 'mcp-1', OTEL_BSP_SCHEDULE_DELAY: '50' }).tracing,
-    ).toEqual({ tracesUrl: 'http://c:4318/t', headers: { 'x-key': 'a=b', y: '2' }, serviceName: 'mcp-1', scheduleDelayMs: 50 });
+      loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/t', OTEL_EXPORTER_OTLP_HEADERS: 'x-key=a%3Db,y=2', OTEL_SERVICE_NAME: 'mcp-1', OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }).tracing,
+    ).toEqual({ tracesUrl: 'http://c:4318/t', headers: { 'x-key': 'a=b', y: '2' }, serviceName: 'mcp-1', scheduleDelayMs: 50, protocol: 'http/json' });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL/);
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://x' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
   });
 

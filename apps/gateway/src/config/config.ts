@@ -23,6 +23,11 @@ const optionalString = z
 
 const optionalUrl = optionalString.pipe(z.url().optional());
 
+/** OTLP over HTTP: protobuf (the spec's default) or JSON; gRPC is not built in. */
+const otlpProtocol = z
+  .enum(['http/protobuf', 'http/json', ''], { message: "must be 'http/protobuf' or 'http/json' (gRPC is not supported: point the gateway at the collector's OTLP/HTTP port, 4318)" })
+  .optional();
+
 function int(defaultValue: number, min: number, max: number) {
   return z.coerce.number().int().min(min).max(max).default(defaultValue);
 }
@@ -133,7 +138,7 @@ export const EnvSchema = z
     ADMIN_TOKEN: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     ADMIN_MAX_BODY_BYTES: int(65_536, 256, 10_485_760),
 
-    // OpenTelemetry: the standard variables (traces only; OTLP/HTTP with JSON).
+    // OpenTelemetry: the standard variables (traces only; OTLP/HTTP, protobuf unless http/json is asked for).
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
     OTEL_EXPORTER_OTLP_HEADERS: optionalString.pipe(
@@ -145,6 +150,14 @@ export const EnvSchema = z
     OTEL_SERVICE_NAME: z.string().trim().min(1).default('leadlovers-gateway'),
     OTEL_BSP_SCHEDULE_DELAY: int(5_000, 10, 600_000),
     OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none', '']).default('otlp'),
+    OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+    OTEL_TRACES_SAMPLER: z
+      .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio', ''])
+      .transform((name) => name || 'parentbased_always_on')
+      .default('parentbased_always_on'),
+    // The ratio of the *traceidratio samplers (the spec's default: 1).
+    OTEL_TRACES_SAMPLER_ARG: optionalString.pipe(z.coerce.number<string>().min(0).max(1).optional()),
   })
   .superRefine((env, ctx) => {
     checkRedisEnv(env, ctx);
@@ -298,6 +311,10 @@ export interface Config {
         readonly childServiceName: string;
         readonly instanceId: string;
         readonly scheduleDelayMs: number;
+        /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf. */
+        readonly protocol: 'http/protobuf' | 'http/json';
+        /** OTEL_TRACES_SAMPLER and its OTEL_TRACES_SAMPLER_ARG ratio (default: parentbased_always_on, 1). */
+        readonly sampler: { readonly name: Env['OTEL_TRACES_SAMPLER']; readonly ratio: number };
       }
     | undefined;
   /** The admin HTTP API on METRICS_PORT (admin/routes.ts); off without a token. */
@@ -425,7 +442,7 @@ function tracingConfig(env: Env, instanceId: string): Config['tracing'] {
     const at = pair.indexOf('=');
     headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
   }
-  return { tracesUrl, headers, serviceName: env.OTEL_SERVICE_NAME, childServiceName: `${env.OTEL_SERVICE_NAME}-mcp-server`, instanceId, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY };
+  return { tracesUrl, headers, serviceName: env.OTEL_SERVICE_NAME, childServiceName: `${env.OTEL_SERVICE_NAME}-mcp-server`, instanceId, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY, protocol: env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf', sampler: { name: env.OTEL_TRACES_SAMPLER, ratio: env.OTEL_TRACES_SAMPLER_ARG ?? 1 } };
 }
 
 function withSlash(url: string): string {
