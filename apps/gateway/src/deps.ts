@@ -85,7 +85,7 @@ export async function buildDependencies(config: Config, logger: Logger, override
   const childEnv: Record<string, string> = { LOG_LEVEL: config.logLevel === 'silent' ? 'silent' : 'warn', ...config.leadlovers.childEnv };
   if (config.mcp.embeddedLatencyMs) childEnv.EMBEDDED_LATENCY_MS = String(config.mcp.embeddedLatencyMs);
   const tracing = await loadTracing(config.tracing);
-  defaults.push(tracing && config.tracing ? `tracing: OpenTelemetry, OTLP/HTTP to ${new URL(config.tracing.tracesUrl).host} (service ${config.tracing.serviceName}; MCP children too)` : 'tracing: off (no OTEL_EXPORTER_OTLP_ENDPOINT)');
+  defaults.push(tracing && config.tracing ? `tracing: OpenTelemetry, OTLP/HTTP (${config.tracing.protocol}) to ${new URL(config.tracing.tracesUrl).host} (service ${config.tracing.serviceName}, sampler ${samplerLabel(config.tracing.sampler)}; MCP children on the LeadLovers API too)` : 'tracing: off (no OTEL_EXPORTER_OTLP_ENDPOINT)');
   if (tracing) Object.assign(childEnv, tracing.childEnv);
   const sampling = selectSampler(config.llm);
   const samplingTimeouts = sampling ? samplingTimeoutsFor(config) : undefined;
@@ -214,4 +214,8 @@ function everyInterval(intervalMs: number, log: (count: number, last: unknown) =
     count = 0;
     since = now;
   };
+}
+
+function samplerLabel(sampler: NonNullable<Config['tracing']>['sampler']): string {
+  return sampler.name.includes('traceidratio') ? `${sampler.name} ${sampler.ratio}` : sampler.name;
 }

@@ -24,7 +24,10 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
-const tracing = await loadServerTracing(config.tracing);
+// Traced where the server itself does I/O worth a span: the LeadLovers REST backend (a span per tools/call and one
+// per HTTP request under it). The embedded store answers in-process in microseconds: the gateway's `mcp tools/call`
+// client span already covers that call, and a span of its own here would cost the call about a tenth of its CPU.
+const tracing = config.leadlovers ? await loadServerTracing(config.tracing) : undefined;
 const logger = pino({ name: 'leadlovers-mcp', level: config.logLevel }, pino.destination(2));
 
 function backendOrExit(): LeadLoversBackend {

@@ -54,7 +54,9 @@ describe('OpenTelemetry traces across the MCP hop', () => {
   };
 
   it('says so at start-up', () => {
-    expect(gw.deps.defaults).toContain(`tracing: OpenTelemetry, OTLP/HTTP to ${new URL(receiver.url).host} (service gw-under-test; MCP children too)`);
+    expect(gw.deps.defaults).toContain(
+      `tracing: OpenTelemetry, OTLP/HTTP (http/protobuf) to ${new URL(receiver.url).host} (service gw-under-test, sampler parentbased_always_on; MCP children on the LeadLovers API too)`,
+    );
   });
 
   it('one prompt is one trace: the span tree crosses into the MCP child and its LeadLovers HTTP call', async () => {
@@ -108,12 +110,17 @@ describe('OpenTelemetry traces across the MCP hop', () => {
 describe('OpenTelemetry with Redis and an LLM planner', () => {
   let receiver: OtlpReceiver;
   let llm: FakeLlm;
+  let fake: FakeLeadLovers;
   let gw: TestGateway;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     llm = await startFakeLlm();
+    fake = await startFakeLeadLovers();
+    fake.account('tok-otel-redis', demoAccount());
     gw = await startGateway({
+      LEADLOVERS_API_URL: fake.url,
+      LEADLOVERS_ACCOUNT_TOKENS: JSON.stringify({ acme: 'tok-otel-redis' }),
       REDIS_URL,
       REDIS_KEY_PREFIX: `test:otel-${process.pid}-${Date.now()}:`,
       ANTHROPIC_API_KEY: 'test',
@@ -127,6 +134,7 @@ describe('OpenTelemetry with Redis and an LLM planner', () => {
   afterAll(async () => {
     await gw?.close();
     await llm?.close();
+    await fake?.close();
     await receiver?.close();
   });
 
@@ -155,14 +163,25 @@ describe('OpenTelemetry with Redis and an LLM planner', () => {
 
 describe('OTEL_TRACES_SAMPLER', () => {
   let receiver: OtlpReceiver;
+  let fake: FakeLeadLovers;
   let gw: TestGateway;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    gw = await startGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0', OTEL_BSP_SCHEDULE_DELAY: '50' });
+    fake = await startFakeLeadLovers();
+    fake.account('tok-otel-sampled', demoAccount());
+    gw = await startGateway({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      LEADLOVERS_API_URL: fake.url,
+      LEADLOVERS_ACCOUNT_TOKENS: JSON.stringify({ acme: 'tok-otel-sampled' }),
+    });
   });
   afterAll(async () => {
     await gw?.close();
+    await fake?.close();
     await receiver?.close();
   });
 
@@ -172,11 +191,14 @@ describe('OTEL_TRACES_SAMPLER', () => {
     await gw.deps.tracing?.flush();
     // The child exports on its own 50 ms schedule: anything it recorded would have arrived by now.
     await sleep(600);
-    // Nothing of the gateway, nothing in the child under a (not sampled) parent. The suggestion service's background
-    // reads, which belong to no request and carry no traceparent, are the child's own root spans: fewer than the
-    // prompts, which would each add one if their traceparent had not reached the child.
-    expect(receiver.spans.filter((s) => s.service === 'leadlovers-gateway' || s.parentSpanId !== undefined)).toEqual([]);
+    // Nothing of the gateway, nothing in the child under a (not sampled) gateway parent. The suggestion service's
+    // background reads, which belong to no request and carry no traceparent, are the child's own traces: fewer than
+    // the prompts, which would each add one if their traceparent had not reached the child.
+    const recorded = new Set(receiver.spans.map((s) => s.spanId));
+    expect(receiver.spans.filter((s) => s.service === 'leadlovers-gateway' || (s.parentSpanId !== undefined && !recorded.has(s.parentSpanId)))).toEqual([]);
     expect(receiver.spans.filter((s) => s.name === 'tools/call get_machines').length).toBeLessThan(5);
+    expect(receiver.spans.filter((s) => s.name === 'leadlovers GET /webapi/Machines').length).toBeLessThan(5);
+    expect(gw.deps.defaults).toContain('tracing: OpenTelemetry, OTLP/HTTP (http/protobuf) to ' + new URL(receiver.url).host + ' (service leadlovers-gateway, sampler parentbased_traceidratio 0; MCP children on the LeadLovers API too)');
   });
 
   it('rejects a sampler the spec does not name, a ratio outside [0, 1] and gRPC; protobuf is the default protocol', () => {
