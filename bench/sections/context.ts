@@ -72,7 +72,7 @@ export const FULL: Settings = {
   profileMs: 5_000,
   cluster: { BENCH_ROUNDS: '150', BENCH_SECONDS: '20', BENCH_CLIENTS: '50', BENCH_EVENTS: '1000' },
   clusterTimeoutMs: 150_000,
-  redis: { clients: 100, rounds: 6, phaseMs: 3_000, monitorMs: 2_000, warmupRounds: 2, storeRequestsPerUser: 30, masters: 3, spreadUsers: 1_000, spreadRequestsPerUser: 4, spreadConcurrency: 50, spreadBudgetMs: 60_000 },
+  redis: { clients: 100, rounds: 6, phaseMs: 3_000, monitorMs: 2_000, warmupRounds: 5, storeRequestsPerUser: 30, masters: 3, spreadUsers: 1_000, spreadRequestsPerUser: 4, spreadConcurrency: 50, spreadBudgetMs: 60_000 },
   loadGenerators: 4,
   poolSize: undefined,
   logLevel: 'info',

@@ -9,8 +9,7 @@
 // handed anyway: admission is called synchronously while the request span is being started (`starting`), and
 // registers the request's context under its user and requestId; the planner and the tool runner see that key in
 // the request's caller; completion sees it in the completion.
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, defaultTextMapSetter, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, isSpanContextValid, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -19,7 +18,7 @@ import type { AuthenticatedUser, PromptResponse } from '@leadlovers/protocol';
 import type { CallerMeta } from '@leadlovers/tools';
 import type { RequestCore } from '../core/request-core.js';
 import type { ReplyPort } from '../core/types.js';
-import type { ToolRunner } from '../mcp/types.js';
+import type { ToolCallRequest, ToolRunner } from '../mcp/types.js';
 import type { Planner } from '../planner/planner.js';
 import type { RequestState } from '../store/request-state.js';
 import type { TracerSampler, Tracing, TracingSettings } from './types.js';
@@ -42,6 +41,13 @@ export function samplerOf(setting: TracerSampler): Sampler {
   }
 }
 
+/** The request with the W3C traceparent of `span` (what W3CTraceContextPropagator.inject writes, without a carrier). */
+function withTraceparent(request: ToolCallRequest, span: Span | undefined): ToolCallRequest {
+  const context = span?.spanContext();
+  if (!context || !isSpanContextValid(context)) return request;
+  return { ...request, traceparent: `00-${context.traceId}-${context.spanId}-0${(context.traceFlags & TraceFlags.SAMPLED).toString(16)}` };
+}
+
 const keyOf = (userId: string, requestId: string | undefined): string => `${userId}\u0000${requestId ?? ''}`;
 
 /** A request span being started: admission, called synchronously inside it, registers its context. */
@@ -58,7 +64,6 @@ export function createOtelTracing(settings: TracingSettings): Tracing {
     spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: settings.scheduleDelayMs })],
   });
   const tracer = provider.getTracer('leadlovers-gateway');
-  const propagator = new W3CTraceContextPropagator();
 
   let starting: Starting | undefined;
   /** The context of each request between its admission and the end of its span, by user and requestId. */
@@ -70,9 +75,9 @@ export function createOtelTracing(settings: TracingSettings): Tracing {
   const recording = (context: Context | undefined): Context | undefined => (context && trace.getSpan(context)?.isRecording() ? context : undefined);
 
   /** Runs `work` in a child span of `parent`; `annotate` adds attributes from its result. */
-  function inSpan<T>(parent: Context, name: string, attributes: Attributes, work: (context: Context) => Promise<T>, annotate?: (span: Span, value: T) => void, kind = SpanKind.INTERNAL): Promise<T> {
+  function inSpan<T>(parent: Context, name: string, attributes: Attributes, work: (span: Span) => Promise<T>, annotate?: (span: Span, value: T) => void, kind = SpanKind.INTERNAL): Promise<T> {
     const span = tracer.startSpan(name, { kind, attributes }, parent);
-    return work(trace.setSpan(parent, span)).then(
+    return work(span).then(
       (value) => {
         annotate?.(span, value);
         span.end();
@@ -175,8 +180,8 @@ export function createOtelTracing(settings: TracingSettings): Tracing {
             context,
             'planning',
             { planner: planner.name },
-            (inner) => {
-              planning.set(input.caller, inner);
+            (span) => {
+              planning.set(input.caller, trace.setSpan(context, span));
               return planner.run(input, tools);
             },
             (span, outcome) => {
@@ -195,22 +200,14 @@ export function createOtelTracing(settings: TracingSettings): Tracing {
         callTool: (request) => {
           const { caller } = request;
           const parent = planning.get(caller) ?? requests.get(keyOf(caller.userId, caller.requestId));
+          if (!parent) return runner.callTool(request);
           // Not part of a sampled request: the child hears that too (traceparent's sampled flag), and records nothing.
-          if (!recording(parent)) {
-            if (!parent) return runner.callTool(request);
-            const carrier: Record<string, string> = {};
-            propagator.inject(parent, carrier, defaultTextMapSetter);
-            return runner.callTool(carrier.traceparent ? { ...request, traceparent: carrier.traceparent } : request);
-          }
+          if (!recording(parent)) return runner.callTool(withTraceparent(request, trace.getSpan(parent)));
           return inSpan(
-            parent!,
+            parent,
             'mcp tools/call',
             { tool: request.name },
-            (context) => {
-              const carrier: Record<string, string> = {};
-              propagator.inject(context, carrier, defaultTextMapSetter);
-              return runner.callTool(carrier.traceparent ? { ...request, traceparent: carrier.traceparent } : request);
-            },
+            (span) => runner.callTool(withTraceparent(request, span)),
             (span, result) => {
               span.setAttribute('code', result.ok ? 'OK' : result.code);
               if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -3,10 +3,11 @@
 // and termination grace period (above preStop + drain); the Service, PodDisruptionBudget and HPA select or target
 // the Deployment; the ConfigMap sets only variables the gateway reads; the Ingress uses client-IP affinity, not
 // cookies; kustomization.yaml lists every file.
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LEADLOVERS_VARIABLES } from '@leadlovers/mcp-server/config';
-import { EnvSchema } from '../../src/config/config.js';
+import { EnvSchema, loadConfig } from '../../src/config/config.js';
 import { at, exportedSeriesNames, isRecord, loadYamlDocuments, readRepoFile, repoPath } from './helpers.js';
 
 const DIR = 'deploy/k8s';
@@ -168,7 +169,20 @@ describe('deploy/k8s manifests', () => {
     expect(config.REDIS_URL).toMatch(/^rediss?:\/\//);
     expect(config.NODE_ENV).toBe('production');
     // Secrets never go in the ConfigMap.
-    expect(Object.keys(config).filter((key) => /SECRET|PASSWORD|TOKEN|_KEY$/.test(key))).toEqual([]);
+    expect(Object.keys(config).filter((key) => /SECRET|PASSWORD|TOKEN|_KEY$|HEADERS$/.test(key))).toEqual([]);
+  });
+
+  it('ConfigMap + Secret: tracing and the admin API are off as shipped, and on with an endpoint and a token', () => {
+    const data = at(secret, 'stringData') as Record<string, string>;
+    const env = { ...config, ...data, API_SECRET: randomBytes(36).toString('base64'), REDIS_PASSWORD: '' };
+    const adminToken = randomBytes(30).toString('base64');
+    expect(Object.keys(data)).toEqual(expect.arrayContaining(['ADMIN_TOKEN', 'METRICS_TOKEN', 'OTEL_EXPORTER_OTLP_HEADERS']));
+    const shipped = loadConfig(env);
+    expect(shipped.tracing).toBeUndefined();
+    expect(shipped.admin.token).toBeUndefined();
+    const on = loadConfig({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318', ADMIN_TOKEN: adminToken, OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc' });
+    expect(on.tracing).toMatchObject({ tracesUrl: 'http://otel-collector.observability:4318/v1/traces', protocol: 'http/protobuf', sampler: { name: 'parentbased_traceidratio', ratio: 0.1 }, headers: { authorization: 'Bearer abc' } });
+    expect(on.admin.token).toBe(adminToken);
   });
 
   it('Secret example: placeholders for API_SECRET and REDIS_PASSWORD in stringData, clearly marked', () => {
