@@ -14,8 +14,19 @@ export const DEFAULT_DB_PATH = fileURLToPath(new URL('../../../data/embedded.sql
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The one boolean form: true or 1, false or 0, in any case (an empty variable is unset). */
-/** OTLP over HTTP: protobuf (the spec's default) or JSON; gRPC is not built in. */
-const otlpProtocol = z.enum(['http/protobuf', 'http/json', ''], { message: "must be 'http/protobuf' or 'http/json'" }).optional();
+/**
+ * OTLP over HTTP: protobuf (the spec's default) or JSON; gRPC is not built in. The gateway validates its own
+ * OTEL_EXPORTER_OTLP_*PROTOCOL with this schema and reads it with otlpProtocolOf, so the two processes agree.
+ */
+export const otlpProtocol = z
+  .enum(['http/protobuf', 'http/json', ''], { message: "must be 'http/protobuf' or 'http/json' (gRPC is not supported: use the collector's OTLP/HTTP port, 4318)" })
+  .optional();
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf (the spec's rule). */
+export function otlpProtocolOf(env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: OtlpProtocol | ''; OTEL_EXPORTER_OTLP_PROTOCOL?: OtlpProtocol | '' }): OtlpProtocol {
+  return env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
+}
 
 const flag = z
   .string()
@@ -88,8 +99,8 @@ export interface TracingConfig {
   readonly headers: Readonly<Record<string, string>>;
   readonly serviceName: string;
   readonly scheduleDelayMs: number;
-  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf (the spec's default). */
-  readonly protocol: 'http/protobuf' | 'http/json';
+  /** See otlpProtocolOf. */
+  readonly protocol: OtlpProtocol;
 }
 
 /** One bad variable; `message` never holds a token. */
@@ -176,7 +187,7 @@ function tracingConfig(data: Env): TracingConfig | null {
     const at = pair.indexOf('=');
     if (at > 0) headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
   }
-  return Object.freeze({ tracesUrl, headers, serviceName: data.OTEL_SERVICE_NAME, scheduleDelayMs: data.OTEL_BSP_SCHEDULE_DELAY, protocol: data.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || data.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf' });
+  return Object.freeze({ tracesUrl, headers, serviceName: data.OTEL_SERVICE_NAME, scheduleDelayMs: data.OTEL_BSP_SCHEDULE_DELAY, protocol: otlpProtocolOf(data) });
 }
 
 /** readConfig for the server's own start-up: throws ConfigError whose message names each bad variable. */

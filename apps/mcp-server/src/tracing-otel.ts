@@ -1,8 +1,8 @@
 // The OpenTelemetry side of ./tracing.ts, imported only when tracing is on: a TracerProvider exporting in batches
-// over OTLP/HTTP (protobuf, or JSON with OTEL_EXPORTER_OTLP_PROTOCOL=http/json), the W3C propagator, and the two wrappers. The AsyncLocalStorage context manager, which
-// carries a tool's span to the LeadLovers HTTP calls it makes, is set only when there are such calls (wrapFetch:
-// the REST backend): on Node 20 it turns on promise hooks for every promise of the process, a cost the embedded
-// store, which makes no HTTP call, has no reason to pay.
+// over OTLP/HTTP (protobuf, or JSON with OTEL_EXPORTER_OTLP_PROTOCOL=http/json), the W3C propagator, and the two
+// wrappers. The AsyncLocalStorage context manager, which carries a tool's span to the LeadLovers HTTP calls it
+// makes, is set only when there are such calls (wrapFetch: the REST backend): on Node 20 it turns on promise hooks
+// for every promise of the process, a cost the embedded store, which makes no HTTP call, has no reason to pay.
 import { context, defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';

@@ -13,6 +13,7 @@ import { createLeadLoversClient, type CallScope, type LeadLoversClientOptions } 
 import { ToolError } from '../src/errors.js';
 import { demoAccount, startFakeLeadLovers, type FakeLeadLovers } from './fake-leadlovers.js';
 import { CALLER_META_KEY } from '@leadlovers/tools';
+import { codeReader, eventually, sleep } from '@leadlovers/testing';
 import { caller, failure, makeTempDir, ok, startServer, type RunningServer } from './helpers.js';
 
 const TOKEN = 'tok-resilience';
@@ -26,31 +27,12 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Polls until check() is truthy (state that settles asynchronously), failing after `attempts`. */
-async function eventually<T>(check: () => T | Promise<T>, attempts = 100, intervalMs = 50): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const value = await check();
-    if (value) return value;
-    await sleep(intervalMs);
-  }
-  throw new Error(`condition not met after ${attempts} attempts`);
-}
-
 function client(options: Partial<LeadLoversClientOptions> = {}) {
   return createLeadLoversClient({ baseUrl: fake.url, timeoutMs: 5_000, maxAttempts: 3, retryBaseMs: 1, retryCapMs: 5, ...options });
 }
 const get = (c: ReturnType<typeof client>, scope: CallScope = { account: 'acme' }, token = TOKEN) =>
   c.request(token, { method: 'GET', path: '/Machines', query: { page: 1 }, schema: machines }, scope);
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (err) {
-    expect(err).toBeInstanceOf(ToolError);
-    return (err as ToolError).code;
-  }
-}
+const codeOf = codeReader(ToolError);
 
 describe('cancellation', () => {
   it('stops the request in flight and sends no retry', async () => {

@@ -2,6 +2,7 @@
 // the others' writes at once, and an account is seeded exactly once however many processes race to use it.
 import type { Lead } from '@leadlovers/tools';
 import path from 'node:path';
+import { eventually, sleep } from '@leadlovers/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caller, failure, makeTempDir, ok, startServer, type RunningServer } from './helpers.js';
 
@@ -39,8 +40,8 @@ describe('two server processes on one database file', () => {
     }
     // stderr is a separate pipe from the answers on stdout: on a busy machine its lines may trail the answers.
     const seededLines = () => (one.stderr() + two.stderr()).split('\n').filter((line) => line.includes('seeded demo data'));
-    for (let i = 0; i < 100 && seededLines().length < accounts.length; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await eventually(() => seededLines().length >= accounts.length);
+    await sleep(200);
     expect(seededLines()).toHaveLength(accounts.length);
   });
 

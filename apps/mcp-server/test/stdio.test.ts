@@ -4,6 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { CALLER_META_KEY } from '@leadlovers/tools';
+import { sleep } from '@leadlovers/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mcpServerCommand } from '../src/index.js';
 import { makeTempDir } from './helpers.js';
@@ -28,7 +29,7 @@ function spawnServer(env: Record<string, string>) {
       const seen = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id?: number });
       if (ids.every((id) => seen.some((m) => m.id === id))) return;
       if (Date.now() > deadline) throw new Error(`no responses for ${ids.join(',')}; stdout: ${stdout}; stderr: ${stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await sleep(25);
     }
   };
   return { child, send, responses, exited, stdout: () => stdout, stderr: () => stderr };

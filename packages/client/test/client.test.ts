@@ -5,7 +5,7 @@
 import type { PresenceChanged, PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../../../apps/gateway/test/helpers/gateway.js';
-import { eventually, sleep } from '../../../apps/gateway/test/helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 import { admin, ADMIN_ENV } from '../../../apps/gateway/test/helpers/admin.js';
 import { createGatewayClient, GatewayError, type ClientState, type GatewayClient, type GatewayClientOptions } from '../src/index.js';
 

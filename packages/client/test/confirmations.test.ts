@@ -5,7 +5,7 @@
 import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../../../apps/gateway/test/helpers/gateway.js';
-import { eventually, sleep } from '../../../apps/gateway/test/helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 import { createGatewayClient, type GatewayClient, type GatewayClientOptions } from '../src/index.js';
 
 const PROMPT = 'Mostre todas as máquinas';

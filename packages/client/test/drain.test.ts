@@ -4,7 +4,7 @@
 import { createServer, connect as tcpConnect, type Server, type Socket as TcpSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../../../apps/gateway/test/helpers/cluster.js';
-import { eventually } from '../../../apps/gateway/test/helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 import { listenLocal } from '../../../apps/gateway/test/helpers/http.js';
 import { createGatewayClient, type ClientState, type StateChange } from '../src/index.js';
 

@@ -2,6 +2,7 @@
 // start-up; a bad value stops start-up with a message naming the variable. The result is frozen and typed.
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { otlpProtocol, otlpProtocolOf, type OtlpProtocol } from '@leadlovers/mcp-server/config';
 import { weakSecretReason } from './secret-strength.js';
 import { readLeadLoversSettings, type ConfigIssue, type LeadLoversSettings } from './leadlovers.js';
 import { checkRedisEnv, redisConfig, redisEnv, type RedisConfig } from './redis.js';
@@ -22,11 +23,6 @@ const optionalString = z
   .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
 
 const optionalUrl = optionalString.pipe(z.url().optional());
-
-/** OTLP over HTTP: protobuf (the spec's default) or JSON; gRPC is not built in. */
-const otlpProtocol = z
-  .enum(['http/protobuf', 'http/json', ''], { message: "must be 'http/protobuf' or 'http/json' (gRPC is not supported: point the gateway at the collector's OTLP/HTTP port, 4318)" })
-  .optional();
 
 function int(defaultValue: number, min: number, max: number) {
   return z.coerce.number().int().min(min).max(max).default(defaultValue);
@@ -311,8 +307,8 @@ export interface Config {
         readonly childServiceName: string;
         readonly instanceId: string;
         readonly scheduleDelayMs: number;
-        /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf. */
-        readonly protocol: 'http/protobuf' | 'http/json';
+        /** otlpProtocolOf: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf. */
+        readonly protocol: OtlpProtocol;
         /** OTEL_TRACES_SAMPLER and its OTEL_TRACES_SAMPLER_ARG ratio (default: parentbased_always_on, 1). */
         readonly sampler: { readonly name: Env['OTEL_TRACES_SAMPLER']; readonly ratio: number };
       }
@@ -442,7 +438,7 @@ function tracingConfig(env: Env, instanceId: string): Config['tracing'] {
     const at = pair.indexOf('=');
     headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
   }
-  return { tracesUrl, headers, serviceName: env.OTEL_SERVICE_NAME, childServiceName: `${env.OTEL_SERVICE_NAME}-mcp-server`, instanceId, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY, protocol: env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf', sampler: { name: env.OTEL_TRACES_SAMPLER, ratio: env.OTEL_TRACES_SAMPLER_ARG ?? 1 } };
+  return { tracesUrl, headers, serviceName: env.OTEL_SERVICE_NAME, childServiceName: `${env.OTEL_SERVICE_NAME}-mcp-server`, instanceId, scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY, protocol: otlpProtocolOf(env), sampler: { name: env.OTEL_TRACES_SAMPLER, ratio: env.OTEL_TRACES_SAMPLER_ARG ?? 1 } };
 }
 
 function withSlash(url: string): string {

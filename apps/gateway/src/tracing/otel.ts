@@ -1,7 +1,8 @@
 // The OpenTelemetry side of ../tracing/tracing.ts, imported only when tracing is on: a TracerProvider of this
 // gateway (not registered globally, so several gateways in one process stay apart) exporting in batches over
-// OTLP/HTTP (protobuf, the spec's default, or JSON: OTEL_EXPORTER_OTLP_PROTOCOL), with the sampler of OTEL_TRACES_SAMPLER, and the wrappers. Span attributes are identifiers and
-// outcomes only: never a prompt, arguments, data or a token.
+// OTLP/HTTP (protobuf, the spec's default, or JSON: OTEL_EXPORTER_OTLP_PROTOCOL), with the sampler of
+// OTEL_TRACES_SAMPLER, and the wrappers. Span attributes are identifiers and outcomes only: never a prompt,
+// arguments, data or a token.
 //
 // Parents are passed explicitly, not through OTel's AsyncLocalStorage context manager: on Node 20 an
 // AsyncLocalStorage turns on promise hooks for every promise of the process, which cost more than the spans
@@ -23,7 +24,7 @@ import type { Planner } from '../planner/planner.js';
 import type { RequestState } from '../store/request-state.js';
 import type { TracerSampler, Tracing, TracingSettings } from './types.js';
 
-export function samplerOf(setting: TracerSampler): Sampler {
+function samplerOf(setting: TracerSampler): Sampler {
   const ratio = () => new TraceIdRatioBasedSampler(setting.ratio);
   switch (setting.name) {
     case 'always_on':

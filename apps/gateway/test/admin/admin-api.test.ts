@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { admin, ADMIN_ENV, ADMIN_TOKEN, adminUrl } from '../helpers/admin.js';
 import { collect, nextEvent, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { valueOf } from '../helpers/metrics.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 type ErrorBody = { code: string; message: string };
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, ADMIN_ENV } from '../helpers/admin.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { nextEvent } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 describe('admin API across two nodes', () => {
   let cluster: TestCluster;

@@ -16,7 +16,7 @@ import { admin, ADMIN_ENV, adminUrl } from '../helpers/admin.js';
 import { REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { connected, connectError, nextEvent, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { valueOf } from '../helpers/metrics.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 const run = promisify(execFile);
 const KICK_CLI = fileURLToPath(new URL('../../src/cli/kick.ts', import.meta.url));

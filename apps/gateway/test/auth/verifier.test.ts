@@ -5,8 +5,11 @@ import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, parseTtl } from '../../src/auth/mint.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { codeOf } from '../helpers/codes.js';
+import { codeReader } from '@leadlovers/testing';
+import { GatewayError } from '../../src/shared/errors.js';
 import { closeServer, listenLocal } from '../helpers/http.js';
+
+const codeOf = codeReader(GatewayError);
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tsxLoader } from '../../src/mcp/pool/ts-runtime.js';
 import { REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { callTool, collect, connected, nextEvent, sendPrompt, type Client } from '../helpers/gateway.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 
 const run = promisify(execFile);
 const KICK_CLI = fileURLToPath(new URL('../../src/cli/kick.ts', import.meta.url));

@@ -9,7 +9,7 @@ import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { nextEvent, sendPrompt } from '../helpers/gateway.js';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 async function readyz(url: string): Promise<{ status: number; body: { checks: Record<string, boolean>; redis?: boolean } }> {
   const response = await fetch(`${url}/readyz`);

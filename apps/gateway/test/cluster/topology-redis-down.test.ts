@@ -10,7 +10,7 @@ import { startLocalCluster, type LocalCluster } from '../../../../deploy/local-c
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { mintToken } from '../../src/auth/mint.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 import { sendPrompt } from '../helpers/gateway.js';
 import { killRedisServer, startRedisServer } from '../helpers/redis-server.js';
 import { clusterClient, connectClient, nodeForAddress, SOURCE_ADDRESSES, type ClusterClient } from '../helpers/topology.js';

@@ -13,7 +13,7 @@ import { accountWebhookSecret } from '../../src/webhooks/leadlovers.js';
 import { watchResponses } from '../faults/load.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { callTool, collect, connected, nextEvent, sendPrompt, type TestGateway } from '../helpers/gateway.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 
 const run = promisify(execFile);
 const KICK_CLI = fileURLToPath(new URL('../../src/cli/kick.ts', import.meta.url));

@@ -12,7 +12,7 @@ import { waitFor } from '../../../../deploy/local-cluster/processes.js';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { mintToken } from '../../src/auth/mint.js';
 import { nextEvent, sendPrompt } from '../helpers/gateway.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 import {
   clusterClient,
   connectClient,

@@ -10,7 +10,7 @@ import { startFakeLeadLovers, type FakeLeadLovers } from '../../../mcp-server/te
 import { makeTempDir } from '../../../mcp-server/test/helpers.js';
 import { ConfigError } from '../../src/config/config.js';
 import { callTool, startGateway } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 let fake: FakeLeadLovers;
 const temp = makeTempDir();

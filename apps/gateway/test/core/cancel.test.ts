@@ -4,7 +4,7 @@ import type { PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpPool } from '../../src/mcp/pool/index.js';
 import { callTool, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 
 describe('cancel-prompt', () => {
   let gw: TestGateway;

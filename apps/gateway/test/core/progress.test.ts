@@ -6,7 +6,7 @@ import type { PromptProgress, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userRoom } from '../../src/shared/socket.js';
 import { startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 describe('prompt-progress', () => {
   let gw: TestGateway;

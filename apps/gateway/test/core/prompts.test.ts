@@ -3,7 +3,7 @@
 import type { AckResult, PromptResponse, ToolDescriptor } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callTool, collect, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 describe('prompts', () => {
   let gw: TestGateway;

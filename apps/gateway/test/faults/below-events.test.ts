@@ -3,7 +3,7 @@
 // opened and never logged in. Each time the node closes the abuser's connection, counts it, logs a bounded number
 // of lines, and keeps serving a bystander.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 import { sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
 import { connectRaw, openRaw, type RawWebSocket } from '../helpers/raw-websocket.js';

@@ -20,7 +20,7 @@ import { Redis } from 'ioredis';
 import { mintToken } from '../../src/auth/mint.js';
 import { nodeForAddress, readAccessLog, SOURCE_ADDRESSES } from '../helpers/topology.js';
 import type { Client } from '../helpers/gateway.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -10,7 +10,7 @@ import type { PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { connected, nextEvent, untyped, type Client } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 import { responses } from '../helpers/replays.js';
 import { REDIS_URL, startFaultCluster, type FaultCluster } from './cluster-load.js';
 import { record } from './ledger.js';

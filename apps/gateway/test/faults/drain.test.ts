@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { busiestNode, executedTwice, lastNodes, loadTotals, spreadClients, startFaultCluster, type FaultCluster, type LoadClient } from './cluster-load.js';
 import { record } from './ledger.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 
 const RUN = randomUUID().slice(0, 8);
 const PROMPT = 'Liste todas as máquinas disponíveis';

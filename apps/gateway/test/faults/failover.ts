@@ -11,7 +11,7 @@ import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { redisKeys } from '../../src/shared/redis-keys.js';
 import type { TestCluster } from '../helpers/cluster.js';
 import { callTool, connected, nextEvent, type TestGateway } from '../helpers/gateway.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 import { record } from './ledger.js';
 import { httpStatus, promptsAndToolCalls, runLoad, watchResponses, type LoadClient } from './load.js';
 

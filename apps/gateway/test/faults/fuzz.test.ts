@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import { mintToken } from '../../src/auth/mint.js';
 import { connected, nextEvent, type Client } from '../helpers/gateway.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 import { startFaultCluster, type FaultCluster } from './cluster-load.js';
 import { record } from './ledger.js';
 

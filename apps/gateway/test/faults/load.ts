@@ -6,7 +6,7 @@
 // as an event after it was confirmed counts as a duplicate. Nothing here can hang a test: every wait is bounded.
 import { isErrorCode, type PromptResponse } from '@leadlovers/protocol';
 import type { Client } from '../helpers/gateway.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 
 /** `label` is how the test groups outcomes, e.g. 'read' or 'write'. */
 export type LoadRequest =

@@ -8,7 +8,7 @@ import { isRunning } from '../../src/mcp/pool/processes.js';
 import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 import { record } from './ledger.js';
 import { runLoad, summarize, type LoadClient, type LoadRequest, type Outcome } from './load.js';
 

@@ -14,7 +14,7 @@ import { callTool, connected, nextEvent, sendPrompt, type Client, type TestGatew
 import { record } from './ledger.js';
 import { httpStatus, promptsAndToolCalls, runLoad, summarize, watchResponses, type LoadClient, type Outcome } from './load.js';
 import { killRedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 
 const OUTAGE_MS = 4_000;
 const DEADLINE_MS = 10_000;

@@ -11,7 +11,7 @@ import type { McpPool, PoolEvent } from '../../src/mcp/pool/index.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { callTool, sendPrompt, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 import { closeServer, listenLocal } from '../helpers/http.js';
 import { record } from './ledger.js';
 import { runLoad, summarize, type LoadClient, type LoadRequest } from './load.js';

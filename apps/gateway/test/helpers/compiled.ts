@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childPidsOf } from '../mcp/helpers.js';
-import { eventually } from './async.js';
+import { eventually } from '@leadlovers/testing';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const LOCK = join(tmpdir(), `leadlovers-build-${Buffer.from(REPO).toString('hex').slice(-24)}.lock`);

@@ -2,7 +2,7 @@
 // called only when the test calls them), and a barrier after which a (re)connected socket's replay is complete.
 import type { PromptResponse } from '@leadlovers/protocol';
 import { untyped, type Client, type TestGateway } from './gateway.js';
-import { eventually } from './async.js';
+import { eventually } from '@leadlovers/testing';
 
 type Receipt = (() => void) | undefined;
 

@@ -7,7 +7,7 @@ import type { HistoryStore } from '../../src/store/history.js';
 import { PendingAbandoned, type IdempotencyStore } from '../../src/store/idempotency.js';
 import type { Mailbox } from '../../src/store/mailbox.js';
 import type { ConfirmingUsers } from '../../src/store/confirming-users.js';
-import { sleep } from './async.js';
+import { sleep } from '@leadlovers/testing';
 
 /** The bounds a suite asks a mailbox for; each test states the ones it relies on. */
 export interface MailboxLimits {

@@ -9,7 +9,7 @@ import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { LocalCluster } from '../../../../deploy/local-cluster/cluster.js';
 import { probe } from '../../../../deploy/local-cluster/probes.js';
 import type { Client } from './gateway.js';
-import { eventually } from './async.js';
+import { eventually } from '@leadlovers/testing';
 
 /** 127.0.0.2 … 127.0.0.13: Linux routes all of 127/8 to lo, so each is a distinct $remote_addr for nginx. */
 export const SOURCE_ADDRESSES = Array.from({ length: 12 }, (_, i) => `127.0.0.${i + 2}`);

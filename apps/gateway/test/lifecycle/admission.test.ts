@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAdmission } from '../../src/lifecycle/admission.js';
 import { createInFlightTracker } from '../../src/lifecycle/drain.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 
 describe('admission', () => {
   it('refuses with OVERLOADED above the memory limit, and recovers below it', async () => {

@@ -4,7 +4,7 @@
 import type { PromptResponse, ServerDraining } from '@leadlovers/protocol';
 import { describe, expect, it } from 'vitest';
 import { callTool, collect, connectError, nextEvent, startGateway } from '../helpers/gateway.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 
 const readyz = async (url: string) => {
   const res = await fetch(`${url}/readyz`);

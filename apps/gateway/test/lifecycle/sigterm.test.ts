@@ -13,7 +13,7 @@ import { isRunning } from '../../src/mcp/pool/processes.js';
 import { tsxLoader } from '../../src/mcp/pool/ts-runtime.js';
 import { GATEWAY_NODE_FLAGS } from '../../src/config/node-flags.js';
 import { connected, nextEvent, TEST_SECRET, type Client } from '../helpers/gateway.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 import { freePorts } from '../../../../deploy/local-cluster/processes.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { GatewayError } from '../../src/shared/errors.js';
 import { createMcpPool, type McpPool, type McpPoolOptions } from '../../src/mcp/pool/index.js';
 import { nodeCommand } from '../../src/mcp/pool/ts-runtime.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 
 export const fakeServer = nodeCommand(new URL('../fixtures/fake-mcp-server.ts', import.meta.url));
 export const caller = { account: 'acct-1', userId: 'user-1', requestId: 'req-1' };

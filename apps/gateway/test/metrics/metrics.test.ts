@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../helpers/cluster.js';
 import { callTool, connectError, nextEvent, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 import { parseSamples, scrape, sumOf, valueOf } from '../helpers/metrics.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 describe('metrics', () => {
   let gw: TestGateway;

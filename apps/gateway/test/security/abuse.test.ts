@@ -8,7 +8,7 @@ import { clientAddress } from '../../src/auth/connect-limit.js';
 import { hostilePayload, MAX_PAYLOAD_DEPTH } from '../../src/shared/payload-guard.js';
 import { collect, connected, connectError, nextEvent, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 import { record } from '../faults/ledger.js';
 
 describe('per-IP connection-attempt limit', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint.js';
 import { record } from '../faults/ledger.js';
 import { collect, connected, nextEvent, sendPrompt, startGateway, TEST_SECRET, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 
 type RefreshAck = AckResult<{ expiresAt: string | null }>;
 /** Timers run on the monotonic clock, Date.now() on the wall clock: allow them a few ms of disagreement. */

@@ -10,9 +10,11 @@ import { createTokenVerifier, type VerifierOptions } from '../../src/auth/verifi
 import { GatewayError } from '../../src/shared/errors.js';
 import { connectError, connected, startGateway, TEST_SECRET, type TestGateway } from '../helpers/gateway.js';
 import { scrape, valueOf } from '../helpers/metrics.js';
-import { codeOf } from '../helpers/codes.js';
+import { codeReader } from '@leadlovers/testing';
 import { closeServer, listenLocal } from '../helpers/http.js';
 import { record } from '../faults/ledger.js';
+
+const codeOf = codeReader(GatewayError);
 
 const SECRET = 'jwt-suite-secret-that-is-long-enough-0123456789';
 const ISS = 'https://sso.test';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../faults/ledger.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { callTool, collect, connected, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 interface LeadsPage {
   leads: Lead[];

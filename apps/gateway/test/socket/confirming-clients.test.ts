@@ -6,7 +6,7 @@
 import type { PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connected, nextEvent, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 import { afterReplay, responses } from '../helpers/replays.js';
 
 const PROMPT = 'Liste todas as máquinas disponíveis';

@@ -5,7 +5,7 @@
 import type { AckResult, PromptResponse } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, connected, sendPrompt, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 const PROMPT = 'Mostre todas as máquinas';
 

@@ -3,7 +3,7 @@
 import type { SessionReplaced } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextEvent, sendPrompt, startGateway, type TestGateway } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 describe('single session per user', () => {
   let gw: TestGateway;

@@ -11,7 +11,7 @@ import { RedisIdempotencyStore } from '../../src/store/redis-idempotency.js';
 import { RedisMailbox } from '../../src/store/redis-mailbox.js';
 import { RedisConfirmingUsers } from '../../src/store/redis-confirming-users.js';
 import { describeConfirmingUsers, describeHistory, describeIdempotency, describeMailbox, describeSessionRegistry, response } from '../helpers/store-suites.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 import { useTestRedis } from '../helpers/redis-clients.js';
 
 const prefix = `test:${randomUUID().slice(0, 8)}:`;

@@ -16,7 +16,7 @@ import { RedisMailbox } from '../../src/store/redis-mailbox.js';
 import { createRedisRequestState } from '../../src/store/redis-request-state.js';
 import { createMemoryRequestState, type Admission, type AdmitRequest, type RequestState } from '../../src/store/request-state.js';
 import { killRedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { sleep } from '../helpers/async.js';
+import { sleep } from '@leadlovers/testing';
 import { useTestRedis } from '../helpers/redis-clients.js';
 import { response } from '../helpers/store-suites.js';
 

@@ -5,7 +5,7 @@ import type { AckResult, PromptSuggestion } from '@leadlovers/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planPrompt } from '../../src/planner/rules/index.js';
 import { collect, sendPrompt, startGateway, untyped, type Client, type TestGateway } from '../helpers/gateway.js';
-import { eventually } from '../helpers/async.js';
+import { eventually } from '@leadlovers/testing';
 
 const DEMO_CODES = [12345, 23456, 34567, 45678];
 const EVENT_LIMIT = 60;

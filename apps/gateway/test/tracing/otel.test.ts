@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { tsxLoader } from '../../src/mcp/pool/ts-runtime.js';
 import { callTool, sendPrompt, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 import { REDIS_URL } from '../helpers/cluster.js';
 import { startFakeLlm, type FakeLlm } from '../fixtures/fake-llm.js';
 
@@ -21,46 +21,52 @@ const run = promisify(execFile);
 const PROMPT = 'Liste todas as máquinas disponíveis';
 const PROBE = fileURLToPath(new URL('../fixtures/otel-off-probe.ts', import.meta.url));
 
-describe('OpenTelemetry traces across the MCP hop', () => {
-  let receiver: OtlpReceiver;
-  let fake: FakeLeadLovers;
-  let gw: TestGateway;
-
+/**
+ * For one describe block: an OTLP receiver, a fake LeadLovers API with the demo account `acme` under `token`, and a
+ * gateway on it exporting to the receiver every 50 ms, with `env()` on top (read when the block starts).
+ */
+function useTracedGateway(token: string, env: () => Record<string, string>): { receiver: OtlpReceiver; fake: FakeLeadLovers; gw: TestGateway } {
+  const t = {} as { receiver: OtlpReceiver; fake: FakeLeadLovers; gw: TestGateway };
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    fake = await startFakeLeadLovers();
-    fake.account('tok-otel-acme', demoAccount());
-    gw = await startGateway({
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_SERVICE_NAME: 'gw-under-test',
+    t.receiver = await startOtlpReceiver();
+    t.fake = await startFakeLeadLovers();
+    t.fake.account(token, demoAccount());
+    t.gw = await startGateway({
+      OTEL_EXPORTER_OTLP_ENDPOINT: t.receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '50',
-      LEADLOVERS_API_URL: fake.url,
-      LEADLOVERS_ACCOUNT_TOKENS: JSON.stringify({ acme: 'tok-otel-acme' }),
+      LEADLOVERS_API_URL: t.fake.url,
+      LEADLOVERS_ACCOUNT_TOKENS: JSON.stringify({ acme: token }),
+      ...env(),
     });
   });
   afterAll(async () => {
-    await gw?.close();
-    await fake?.close();
-    await receiver?.close();
+    await t.gw?.close();
+    await t.fake?.close();
+    await t.receiver?.close();
   });
+  return t;
+}
+
+describe('OpenTelemetry traces across the MCP hop', () => {
+  const t = useTracedGateway('tok-otel-acme', () => ({ OTEL_SERVICE_NAME: 'gw-under-test' }));
 
   /** The trace of a request, once every span named in `names` has arrived (the child exports on its own schedule). */
   const traceOf = async (requestId: string, names: string[]): Promise<ReceivedSpan[]> => {
-    const root = (await eventually(() => receiver.spans.find((s) => s.attributes.requestId === requestId), 200, 50)) as ReceivedSpan;
+    const root = (await eventually(() => t.receiver.spans.find((s) => s.attributes.requestId === requestId), 200, 50)) as ReceivedSpan;
     return (await eventually(() => {
-      const spans = receiver.spans.filter((s) => s.traceId === root.traceId);
+      const spans = t.receiver.spans.filter((s) => s.traceId === root.traceId);
       return names.every((name) => spans.some((s) => s.name === name)) ? spans : null;
     }, 200, 50)) as ReceivedSpan[];
   };
 
   it('says so at start-up', () => {
-    expect(gw.deps.defaults).toContain(
-      `tracing: OpenTelemetry, OTLP/HTTP (http/protobuf) to ${new URL(receiver.url).host} (service gw-under-test, sampler parentbased_always_on; MCP children on the LeadLovers API too)`,
+    expect(t.gw.deps.defaults).toContain(
+      `tracing: OpenTelemetry, OTLP/HTTP (http/protobuf) to ${new URL(t.receiver.url).host} (service gw-under-test, sampler parentbased_always_on; MCP children on the LeadLovers API too)`,
     );
   });
 
   it('one prompt is one trace: the span tree crosses into the MCP child and its LeadLovers HTTP call', async () => {
-    const client = await gw.connect('otel-user', { account: 'acme' });
+    const client = await t.gw.connect('otel-user', { account: 'acme' });
     const response = await sendPrompt(client, PROMPT, 'otel-prompt-1');
     expect(response).toMatchObject({ isSuccess: true, tool: 'get_machines' });
 
@@ -88,14 +94,14 @@ describe('OpenTelemetry traces across the MCP hop', () => {
     expect(http).toMatchObject({ service: 'gw-under-test-mcp-server', parentSpanId: tool.spanId, kind: 3, attributes: { 'http.request.method': 'GET', 'url.path': '/webapi/Machines', 'http.response.status_code': 200 } });
 
     // Identifiers and outcomes only: no prompt text, no data, no token in anything exported.
-    const exported = receiver.bodies.join('\n');
+    const exported = t.receiver.bodies.join('\n');
     expect(exported).not.toContain('máquinas');
     expect(exported).not.toContain('Funil Principal');
     expect(exported).not.toContain('tok-otel-acme');
   });
 
   it('call-tool is a trace too, with its failure code', async () => {
-    const client = await gw.connect('otel-tool-user', { account: 'acme' });
+    const client = await t.gw.connect('otel-tool-user', { account: 'acme' });
     const response = await callTool(client, 'get_machine_details', { machineCode: 999_999 }, 'otel-tool-1');
     expect(response.isSuccess).toBe(false);
     const spans = await traceOf('otel-tool-1', ['call-tool', 'mcp tools/call', 'tools/call get_machine_details']);
@@ -108,45 +114,29 @@ describe('OpenTelemetry traces across the MCP hop', () => {
 });
 
 describe('OpenTelemetry with Redis and an LLM planner', () => {
-  let receiver: OtlpReceiver;
   let llm: FakeLlm;
-  let fake: FakeLeadLovers;
-  let gw: TestGateway;
-
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
     llm = await startFakeLlm();
-    fake = await startFakeLeadLovers();
-    fake.account('tok-otel-redis', demoAccount());
-    gw = await startGateway({
-      LEADLOVERS_API_URL: fake.url,
-      LEADLOVERS_ACCOUNT_TOKENS: JSON.stringify({ acme: 'tok-otel-redis' }),
-      REDIS_URL,
-      REDIS_KEY_PREFIX: `test:otel-${process.pid}-${Date.now()}:`,
-      ANTHROPIC_API_KEY: 'test',
-      ANTHROPIC_BASE_URL: llm.anthropicUrl,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_SERVICE_NAME: 'gw-redis',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-    });
   });
-  afterAll(async () => {
-    await gw?.close();
-    await llm?.close();
-    await fake?.close();
-    await receiver?.close();
-  });
+  afterAll(() => llm?.close());
+  const t = useTracedGateway('tok-otel-redis', () => ({
+    REDIS_URL,
+    REDIS_KEY_PREFIX: `test:otel-${process.pid}-${Date.now()}:`,
+    ANTHROPIC_API_KEY: 'test',
+    ANTHROPIC_BASE_URL: llm.anthropicUrl,
+    OTEL_SERVICE_NAME: 'gw-redis',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+  }));
 
   it('admission and completion (Redis round trips) and planning (the LLM loop) are spans; the MCP call is planning\'s child', async () => {
     llm.script([{ reply: { calls: [{ name: 'get_machines', input: {} }] } }, { reply: { text: ['Aqui estão.'] } }]);
-    const client = await gw.connect('otel-redis-user', { account: 'acme' });
+    const client = await t.gw.connect('otel-redis-user', { account: 'acme' });
     const response = await sendPrompt(client, 'quais máquinas eu tenho?', 'otel-redis-1');
     expect(response, JSON.stringify(response)).toMatchObject({ isSuccess: true, tool: 'get_machines' });
-    const root = (await eventually(() => receiver.spans.find((s) => s.attributes.requestId === 'otel-redis-1'), 200, 50)) as ReceivedSpan;
+    const root = (await eventually(() => t.receiver.spans.find((s) => s.attributes.requestId === 'otel-redis-1'), 200, 50)) as ReceivedSpan;
     const names = ['send-prompt', 'admission', 'planning', 'mcp tools/call', 'tools/call get_machines', 'completion'];
     const spans = (await eventually(() => {
-      const all = receiver.spans.filter((s) => s.traceId === root.traceId);
+      const all = t.receiver.spans.filter((s) => s.traceId === root.traceId);
       return names.every((name) => all.some((s) => s.name === name)) ? all : null;
     }, 200, 50)) as ReceivedSpan[];
     const one = (name: string) => spans.find((s) => s.name === name)!;
@@ -162,43 +152,22 @@ describe('OpenTelemetry with Redis and an LLM planner', () => {
 });
 
 describe('OTEL_TRACES_SAMPLER', () => {
-  let receiver: OtlpReceiver;
-  let fake: FakeLeadLovers;
-  let gw: TestGateway;
-
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-    fake = await startFakeLeadLovers();
-    fake.account('tok-otel-sampled', demoAccount());
-    gw = await startGateway({
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0',
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-      LEADLOVERS_API_URL: fake.url,
-      LEADLOVERS_ACCOUNT_TOKENS: JSON.stringify({ acme: 'tok-otel-sampled' }),
-    });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await fake?.close();
-    await receiver?.close();
-  });
+  const t = useTracedGateway('tok-otel-sampled', () => ({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }));
 
   it('a request the sampler leaves out is recorded by neither the gateway nor its MCP child (traceparent says not sampled)', async () => {
-    const client = await gw.connect('otel-unsampled', { account: 'acme' });
+    const client = await t.gw.connect('otel-unsampled', { account: 'acme' });
     for (let i = 0; i < 5; i++) expect(await sendPrompt(client, PROMPT, `otel-unsampled-${i}`)).toMatchObject({ isSuccess: true, tool: 'get_machines' });
-    await gw.deps.tracing?.flush();
+    await t.gw.deps.tracing?.flush();
     // The child exports on its own 50 ms schedule: anything it recorded would have arrived by now.
     await sleep(600);
     // Nothing of the gateway, nothing in the child under a (not sampled) gateway parent. The suggestion service's
     // background reads, which belong to no request and carry no traceparent, are the child's own traces: fewer than
     // the prompts, which would each add one if their traceparent had not reached the child.
-    const recorded = new Set(receiver.spans.map((s) => s.spanId));
-    expect(receiver.spans.filter((s) => s.service === 'leadlovers-gateway' || (s.parentSpanId !== undefined && !recorded.has(s.parentSpanId)))).toEqual([]);
-    expect(receiver.spans.filter((s) => s.name === 'tools/call get_machines').length).toBeLessThan(5);
-    expect(receiver.spans.filter((s) => s.name === 'leadlovers GET /webapi/Machines').length).toBeLessThan(5);
-    expect(gw.deps.defaults).toContain('tracing: OpenTelemetry, OTLP/HTTP (http/protobuf) to ' + new URL(receiver.url).host + ' (service leadlovers-gateway, sampler parentbased_traceidratio 0; MCP children on the LeadLovers API too)');
+    const recorded = new Set(t.receiver.spans.map((s) => s.spanId));
+    expect(t.receiver.spans.filter((s) => s.service === 'leadlovers-gateway' || (s.parentSpanId !== undefined && !recorded.has(s.parentSpanId)))).toEqual([]);
+    expect(t.receiver.spans.filter((s) => s.name === 'tools/call get_machines').length).toBeLessThan(5);
+    expect(t.receiver.spans.filter((s) => s.name === 'leadlovers GET /webapi/Machines').length).toBeLessThan(5);
+    expect(t.gw.deps.defaults).toContain('tracing: OpenTelemetry, OTLP/HTTP (http/protobuf) to ' + new URL(t.receiver.url).host + ' (service leadlovers-gateway, sampler parentbased_traceidratio 0; MCP children on the LeadLovers API too)');
   });
 
   it('rejects a sampler the spec does not name, a ratio outside [0, 1] and gRPC; protobuf is the default protocol', () => {

@@ -14,7 +14,7 @@ import { MemoryReplayGuard } from '../../src/webhooks/replay-guard.js';
 import { REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { collect, startGateway, type Client, type TestGateway } from '../helpers/gateway.js';
 import { valueOf } from '../helpers/metrics.js';
-import { eventually, sleep } from '../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 
 const SECRET = 'webhook-master-secret-0123456789-abcdefghij';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));

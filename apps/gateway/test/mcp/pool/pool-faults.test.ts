@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { McpPool } from '../../../src/mcp/pool/index.js';
 import { isRunning } from '../../../src/mcp/pool/processes.js';
 import { callTool, sendPrompt, startGateway } from '../../helpers/gateway.js';
-import { eventually, sleep } from '../../helpers/async.js';
+import { eventually, sleep } from '@leadlovers/testing';
 
 describe('pool faults through the gateway', () => {
   it('a child killed mid-call fails that call cleanly; the next call succeeds; shutdown leaves no child', async () => {

@@ -1,6 +1,6 @@
-// Waiting in tests (the gateway's, and the client package's, which import these): a plain pause, and polling until
-// state that settles asynchronously is there. A pause says "nothing more happens within this long" or paces a
-// load; to wait *for* something, poll with eventually(), so a slow machine makes a test slower, not red.
+// Waiting in tests: a plain pause, and polling until state that settles asynchronously is there. A pause says
+// "nothing more happens within this long" or paces a load; to wait *for* something, poll with eventually(), so a
+// slow machine makes a test slower, not red.
 
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
